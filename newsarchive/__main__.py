@@ -1,0 +1,5 @@
+"""`python -m newsarchive` runs the command-line interface."""
+
+from newsarchive.cli import run
+
+run()

@@ -1,0 +1,56 @@
+"""The `newsarchive` command: `main(argv) -> int`, thin over the Python API."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from newsarchive import __version__
+from newsarchive.cli import crawl, demo, export
+from newsarchive.cli.errors import CLIError
+from newsarchive.storage import DatabaseError
+
+COMMANDS = (crawl, export, demo)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsarchive",
+        description="Crawl news tag-listing pages into a deduplicated, searchable archive.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsarchive {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in COMMANDS:
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns its exit status (see README "Exit codes")."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    try:
+        return args.handler(args)
+    except CLIError as error:
+        print(f"newsarchive: error: {error}", file=sys.stderr)
+        return error.code
+    except DatabaseError as error:
+        print(f"newsarchive: error: {error}", file=sys.stderr)
+        return CLIError.DATABASE
+    except KeyboardInterrupt:
+        print("newsarchive: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

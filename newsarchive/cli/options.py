@@ -1,0 +1,22 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+import argparse
+
+DB_HELP = (
+    "archive: a SQLite file path or a SQLAlchemy URL "
+    "(default: $NEWSARCHIVE_DB, else data/archive.sqlite)"
+)
+
+
+def add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="DB", help=DB_HELP)
+
+
+def setting(text: str) -> tuple[str, str]:
+    """Parse `NAME=VALUE` for `-s`."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name.strip(), value

@@ -1,0 +1,27 @@
+"""The item a crawl yields: one story as listed on one tag page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(slots=True)
+class Story:
+    """A story seen on a listing page, with where and when it was seen.
+
+    `url` is the link as found until the normalise pipeline replaces it with its canonical form.
+    """
+
+    url: str
+    headline: str
+    teaser: str | None = None
+    published_at: str | None = None
+    author: str | None = None
+    image_url: str | None = None
+    tag: str | None = None
+    site: str | None = None
+    extraction_method: str | None = None
+    listing_url: str | None = None
+    page_number: int | None = None
+    position: int | None = None
+    fetched_at: str | None = None

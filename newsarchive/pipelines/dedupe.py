@@ -1,0 +1,33 @@
+"""Drop a story already seen under the same tag in this run (pages shift while we crawl).
+
+The same story under another tag passes: the archive must learn the second tag.
+"""
+
+from __future__ import annotations
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+from newsarchive.items import Story
+
+
+class DedupePipeline:
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+        self.seen: set[tuple[str, str | None]] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
+        return cls(crawler.stats)
+
+    def open_spider(self) -> None:
+        self.seen = set()
+
+    def process_item(self, item: Story) -> Story:
+        key = (item.url, item.tag)
+        if key in self.seen:
+            self.stats.inc_value("newsarchive/dropped/duplicate")
+            raise DropItem(f"duplicate of {item.url} under {item.tag!r}")
+        self.seen.add(key)
+        return item

@@ -1,0 +1,96 @@
+"""Write stories to the archive in batches sized by rows and by time."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from twisted.internet.task import LoopingCall
+
+from newsarchive.items import Story
+from newsarchive.storage import Archive
+
+logger = logging.getLogger(__name__)
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.target = settings.get("NEWSARCHIVE_DB")
+        self.batch_size = settings.getint("NEWSARCHIVE_BATCH_SIZE")
+        self.batch_seconds = settings.getfloat("NEWSARCHIVE_BATCH_SECONDS")
+        self.archive: Archive | None = None
+        self.run_id: int | None = None
+        self.batch: list[Story] = []
+        self.batch_started = 0.0
+        self.timer: LoopingCall | None = None
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        if crawler.settings.getint("NEWSARCHIVE_BATCH_SIZE") < 1:
+            raise NotConfigured("NEWSARCHIVE_BATCH_SIZE must be at least 1")
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.archive = Archive.open(self.target)
+        start_urls = getattr(self.crawler.spider, "start_urls", [])
+        self.run_id = self.archive.begin_run(start_urls)
+        self.stats.set_value("newsarchive/run_id", self.run_id)
+        self.stats.set_value("newsarchive/archive", self.archive.location)
+        self.timer = LoopingCall(self._flush_if_due)
+        self.timer.start(self.batch_seconds, now=False)
+
+    def process_item(self, item: Story) -> Story:
+        if not self.batch:
+            self.batch_started = time.monotonic()
+        self.batch.append(item)
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+        return item
+
+    def _flush_if_due(self) -> None:
+        if self.batch and time.monotonic() - self.batch_started >= self.batch_seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.batch = self.batch, []
+        result = self.archive.store(self.run_id, batch)
+        self.stats.inc_value("newsarchive/stories_new", result.new)
+        self.stats.inc_value("newsarchive/stories_existing", result.existing)
+        self.stats.inc_value("newsarchive/sightings", len(batch))
+
+    def close_spider(self) -> None:
+        if self.timer and self.timer.running:
+            self.timer.stop()
+        if self.batch:
+            self.flush()
+
+    def spider_closed(self, spider: object, reason: str) -> None:
+        if self.archive is None or self.run_id is None:
+            return
+        stats = self.stats
+        if reason != "finished":
+            status = "interrupted"
+        elif stats.get_value("newsarchive/start_failed", 0) and not stats.get_value(
+            "newsarchive/pages", 0
+        ):
+            status = "failed"
+        elif not stats.get_value("newsarchive/sightings", 0):
+            status = "no_stories"
+        else:
+            status = "finished"
+        stats.set_value("newsarchive/status", status)
+        self.archive.finish_run(
+            self.run_id,
+            status,
+            pages=stats.get_value("newsarchive/pages", 0),
+            errors=stats.get_value("log_count/ERROR", 0),
+        )
+        self.archive.close()
+        self.archive = None

@@ -1,0 +1,1 @@
+"""Spiders: crawling only; extraction lives in newsarchive.extract."""

@@ -1,0 +1,55 @@
+"""Turning a `--db` value into an engine, with SQLite tuned for a crawl's write pattern."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_PATH = Path("data") / "archive.sqlite"
+
+
+class DatabaseError(Exception):
+    """A database location that cannot be used; the message is safe to show (no password)."""
+
+
+def database_url(target: str | None) -> URL:
+    """A SQLAlchemy URL from a file path, a URL, or None for the default archive file."""
+    if not target:
+        target = str(DEFAULT_PATH)
+    if "://" not in target:
+        return URL.create("sqlite", database=str(Path(target).expanduser().resolve()))
+    try:
+        return make_url(target)
+    except ArgumentError:
+        raise DatabaseError(
+            "not a valid database URL (expected a file path or a SQLAlchemy URL)"
+        ) from None
+
+
+def display_url(url: URL) -> str:
+    """The URL as shown to people: a plain path for SQLite files, never a password."""
+    if url.get_backend_name() == "sqlite" and url.database:
+        return url.database
+    return url.render_as_string(hide_password=True)
+
+
+def make_engine(url: URL) -> Engine:
+    """An engine; for a SQLite file, WAL mode, foreign keys and a busy timeout on every connection."""
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

@@ -1,0 +1,104 @@
+"""The archive's tables (SQLAlchemy Core), portable between SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, stored naive so SQLite sorts them right."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+metadata = MetaData()
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("headline", Text, nullable=False),
+    Column("teaser", Text),
+    # ISO 8601 as precise as the page gives it: a date, a local date-time or one with an offset.
+    Column("published_at", String(40)),
+    Column("author", Text),
+    Column("image_url", Text),
+    Column("site", String(255), nullable=False),
+    Column("extraction_method", String(40)),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("first_run_id", ForeignKey("crawl_runs.id", ondelete="SET NULL")),
+)
+Index("ix_stories_site", stories.c.site)
+Index("ix_stories_published_at", stories.c.published_at)
+
+tags = Table(
+    "tags",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site", String(255), nullable=False),
+    Column("name", Text, nullable=False),
+    UniqueConstraint("site", "name", name="uq_tags_site_name"),
+)
+
+story_tags = Table(
+    "story_tags",
+    metadata,
+    Column("story_id", ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+)
+Index("ix_story_tags_tag", story_tags.c.tag_id)
+
+crawl_runs = Table(
+    "crawl_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("start_urls", Text, nullable=False),  # JSON list
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    # running, finished, no_stories, failed, interrupted
+    Column("status", String(20), nullable=False),
+    Column("pages", Integer, nullable=False, default=0),
+    Column("stories_new", Integer, nullable=False, default=0),
+    Column("stories_existing", Integer, nullable=False, default=0),
+    Column("errors", Integer, nullable=False, default=0),
+)
+
+sightings = Table(
+    "sightings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("story_id", ForeignKey("stories.id", ondelete="CASCADE"), nullable=False),
+    Column("run_id", ForeignKey("crawl_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE")),
+    Column("listing_url", Text, nullable=False),
+    Column("page_number", Integer, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("seen_at", UTCDateTime, nullable=False),
+)
+Index("ix_sightings_story", sightings.c.story_id)
+Index("ix_sightings_run", sightings.c.run_id)

@@ -1,0 +1,41 @@
+"""Small synthetic sites written at test time, for pagination edge cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>{tag} | Test Wire</title>{head}</head>
+<body class="archive tag"><header class="page-header"><h1 class="page-title">Tag: {tag}</h1></header>
+<main>{articles}</main>
+<nav class="navigation pagination">{nav}</nav>
+</body></html>
+"""
+ARTICLE = """<article class="post type-post">
+<h2 class="entry-title"><a href="{url}">{headline}</a></h2>
+<div class="entry-summary"><p>Teaser of {headline}.</p></div>
+</article>"""
+
+
+def write_listing(
+    root: Path, path: str, tag: str, stories: list[str], next_href: str | None
+) -> None:
+    """Write a WordPress-style listing page at `path` (a directory URL) under `root`."""
+    articles = "\n".join(
+        ARTICLE.format(url=f"/{slug}/", headline=slug.replace("-", " ").title()) for slug in stories
+    )
+    nav = f'<a class="next page-numbers" href="{next_href}">Next</a>' if next_href else ""
+    folder = root / path.strip("/")
+    folder.mkdir(parents=True, exist_ok=True)
+    html = PAGE.format(tag=tag, head="", articles=articles, nav=nav)
+    (folder / "index.html").write_text(html, encoding="utf-8")
+
+
+def write_chain(
+    root: Path, tag_path: str, tag: str, pages: list[list[str]], last_next: str | None = None
+) -> None:
+    """Pages 1..N of a tag at /tag_path/, /tag_path/page/2/ ...; the last links to `last_next`."""
+    for number, stories in enumerate(pages, start=1):
+        path = tag_path if number == 1 else f"{tag_path}page/{number}/"
+        next_href = f"{tag_path}page/{number + 1}/" if number < len(pages) else last_next
+        write_listing(root, path, tag, stories, next_href)

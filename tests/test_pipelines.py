@@ -1,0 +1,73 @@
+"""Each pipeline on its own: normalise, validate, deduplicate."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
+
+from newsarchive.items import Story
+from newsarchive.pipelines.dedupe import DedupePipeline
+from newsarchive.pipelines.normalize import NormalizePipeline
+from newsarchive.pipelines.validate import ValidatePipeline
+
+
+def make(**fields) -> Story:
+    values = {
+        "url": "/2024/07/a/",
+        "headline": "A",
+        "listing_url": "https://News.Example.org/tag/p/",
+    }
+    return Story(**(values | fields))
+
+
+def stats() -> MemoryStatsCollector:
+    return MemoryStatsCollector(get_crawler())
+
+
+def test_normalize_text_and_urls() -> None:
+    item = NormalizePipeline().process_item(
+        make(
+            url=" /2024/07/a/?utm_source=x&id=3#top ",
+            headline="  Peru&#8217;s\n\t  march &amp; strike\x07 ",
+            teaser="   ",
+            image_url="/img/a.jpg",
+            tag=" Peru ",
+        )
+    )
+    assert item.url == "https://news.example.org/2024/07/a/?id=3"
+    assert item.headline == "Peru’s march & strike"
+    assert item.teaser is None
+    assert item.image_url == "https://news.example.org/img/a.jpg"
+    assert item.site == "news.example.org"
+    assert item.tag == "Peru"
+
+
+def test_normalize_rejects_non_web_links() -> None:
+    item = NormalizePipeline().process_item(make(url="javascript:void(0)", image_url="data:x"))
+    assert item.url == ""
+    assert item.image_url is None
+
+
+@pytest.mark.parametrize("field", ["url", "headline"])
+def test_validate_drops_and_counts(field: str) -> None:
+    collector = stats()
+    pipeline = ValidatePipeline(collector)
+    with pytest.raises(DropItem):
+        pipeline.process_item(make(**{field: ""}))
+    assert collector.get_value(f"newsarchive/dropped/missing_{field}") == 1
+    assert pipeline.process_item(make()).headline == "A"
+
+
+def test_dedupe_per_tag_within_run() -> None:
+    collector = stats()
+    pipeline = DedupePipeline(collector)
+    pipeline.open_spider()
+    pipeline.process_item(make(tag="Peru"))
+    pipeline.process_item(make(tag="Bolivia"))  # same story, second tag: kept
+    with pytest.raises(DropItem):
+        pipeline.process_item(make(tag="Peru"))
+    assert collector.get_value("newsarchive/dropped/duplicate") == 1
+    pipeline.open_spider()  # a new run starts clean
+    pipeline.process_item(make(tag="Peru"))

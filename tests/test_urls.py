@@ -1,0 +1,38 @@
+import pytest
+
+from newsarchive.urls import canonical_url, host_of, is_web_url
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("HTTPS://News.Example.ORG/a/b/", "https://news.example.org/a/b/"),
+        ("https://example.org/a/#comments", "https://example.org/a/"),
+        ("https://example.org/a/?utm_source=tw&utm_medium=x", "https://example.org/a/"),
+        ("https://example.org/a/?fbclid=1&gclid=2&mc_cid=3&id=7", "https://example.org/a/?id=7"),
+        ("https://example.org/a/?b=2&a=1", "https://example.org/a/?a=1&b=2"),
+        ("https://example.org/Path/Case/", "https://example.org/Path/Case/"),
+    ],
+)
+def test_canonical_url(raw: str, expected: str) -> None:
+    assert canonical_url(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://example.org/tag/x/", True),
+        ("http://127.0.0.1:8000/", True),
+        ("ftp://example.org/", False),
+        ("file:///etc/passwd", False),
+        ("example.org/tag/x/", False),
+        ("https://", False),
+        ("http://[::1", False),
+    ],
+)
+def test_is_web_url(url: str, ok: bool) -> None:
+    assert is_web_url(url) is ok
+
+
+def test_host_of_ignores_www() -> None:
+    assert host_of("https://WWW.Example.org/x") == "example.org"
