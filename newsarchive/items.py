@@ -21,6 +21,7 @@ class Story:
     tag: str | None = None
     site: str | None = None
     extraction_method: str | None = None
+    date_source: str | None = None
     listing_url: str | None = None
     page_number: int | None = None
     position: int | None = None

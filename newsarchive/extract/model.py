@@ -16,6 +16,8 @@ class ExtractedStory:
     author: str | None = None
     image_url: str | None = None
     extraction_method: str = ""
+    # Where published_at came from, e.g. "time", "text", "url"; None when there is no date.
+    date_source: str | None = None
 
 
 @dataclass(slots=True)

@@ -44,12 +44,14 @@ def extract(page: Selector, base: str) -> list[ExtractedStory]:
         headline = visible_text(link[0])
         if not url or not headline:
             continue
+        published_at = _first(entry, DATE)
         stories.append(
             ExtractedStory(
                 url=url,
                 headline=headline,
                 teaser=_teaser(entry, headline),
-                published_at=_first(entry, DATE),
+                published_at=published_at,
+                date_source="markup" if published_at else None,
                 author=_author(entry),
                 image_url=absolute_href(entry.xpath(IMAGE).get(), base),
                 extraction_method=NAME,

@@ -99,6 +99,7 @@ class TagSpider(Spider):
                 image_url=found.image_url,
                 tag=listing.tag,
                 extraction_method=found.extraction_method,
+                date_source=found.date_source,
                 listing_url=response.url,
                 page_number=page_number,
                 position=position,

@@ -19,7 +19,9 @@ from newsarchive.storage.schema import crawl_runs, metadata, sightings, stories,
 # Bound parameters per IN (...) look-up; well under every backend's limit.
 _CHUNK = 500
 _TAG_SEPARATOR = "\x1f"
-STORY_FIELDS = ("headline", "teaser", "published_at", "author", "image_url", "extraction_method")
+STORY_FIELDS = (
+    "headline", "teaser", "published_at", "date_source", "author", "image_url", "extraction_method",
+)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -162,6 +164,7 @@ class Archive:
                 "headline": s.headline,
                 "teaser": s.teaser,
                 "published_at": s.published_at,
+                "date_source": s.date_source,
                 "author": s.author,
                 "image_url": s.image_url,
                 "site": s.site or "",

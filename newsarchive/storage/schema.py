@@ -45,6 +45,7 @@ stories = Table(
     Column("teaser", Text),
     # ISO 8601 as precise as the page gives it: a date, a local date-time or one with an offset.
     Column("published_at", String(40)),
+    Column("date_source", String(20)),
     Column("author", Text),
     Column("image_url", Text),
     Column("site", String(255), nullable=False),
