@@ -15,12 +15,12 @@ demo: $(STAMP)
 	$(VENV)/bin/newsarchive demo
 
 test: $(STAMP)
-	$(VENV)/bin/ruff check newsarchive tests benchmarks
+	$(VENV)/bin/ruff check .
 	$(PYTHON) -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check newsarchive tests benchmarks
-	$(VENV)/bin/ruff format --check newsarchive tests benchmarks
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 bench: $(STAMP)
 	$(PYTHON) -m benchmarks

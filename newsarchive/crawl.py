@@ -10,10 +10,9 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from newsarchive.logs import one_line_logging
 from newsarchive.spiders.tag import TagSpider
 from newsarchive.urls import is_web_url
-
-QUIET_LOG_FORMAT = "newsarchive: %(levelname)s: %(message)s"
 
 
 @dataclass(slots=True)
@@ -29,6 +28,7 @@ class CrawlResult:
     archive: str | None = None
     run_id: int | None = None
     failures: list[str] = field(default_factory=list)
+    page_failures: list[str] = field(default_factory=list)
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -51,17 +51,14 @@ def crawl(
     db: str | None = None,
     max_pages: int | None = None,
     settings: dict[str, Any] | None = None,
-    quiet: bool = True,
     progress: bool = False,
 ) -> CrawlResult:
     """Crawl tag listings and their older pages into the archive; blocks until done.
 
-    Runs Scrapy's reactor, so it can be called once per process.
+    Logs only errors, one line each, unless `settings` says otherwise. Runs Scrapy's reactor,
+    so it can be called once per process.
     """
-    overrides: dict[str, Any] = {}
-    if quiet:
-        overrides |= {"LOG_LEVEL": "ERROR", "LOG_FORMAT": QUIET_LOG_FORMAT}
-    overrides["NEWSARCHIVE_PROGRESS"] = progress
+    overrides: dict[str, Any] = {"LOG_LEVEL": "ERROR", "NEWSARCHIVE_PROGRESS": progress}
     if db:
         overrides["NEWSARCHIVE_DB"] = db
     overrides |= settings or {}
@@ -69,6 +66,7 @@ def crawl(
     crawler = process.create_crawler(TagSpider)
     started = monotonic()
     process.crawl(crawler, urls=urls, max_pages=max_pages)
+    one_line_logging()  # after crawl(): that is when Scrapy installs its root log handler
     process.start()
     stats = crawler.stats.get_stats()
     logging.getLogger().handlers.clear()  # the summary is ours to print
@@ -82,4 +80,5 @@ def crawl(
         archive=stats.get("newsarchive/archive"),
         run_id=stats.get("newsarchive/run_id"),
         failures=list(getattr(crawler.spider, "failures", [])),
+        page_failures=list(getattr(crawler.spider, "page_failures", [])),
     )

@@ -43,9 +43,10 @@ def handle(args: argparse.Namespace) -> int:
         db=args.db,
         max_pages=args.max_pages,
         settings=dict(args.settings),
-        quiet=not interactive,
         progress=interactive,
     )
+    for failure in result.page_failures:
+        print(f"newsarchive: warning: pagination stopped early: {failure}", file=sys.stderr)
     if interactive:
         print(summary(result))
     return outcome(result)

@@ -26,6 +26,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     data = Path(args.data_dir)
     db = data / "demo.sqlite"
+    # The sample site gets a new port each time, so its story URLs change: start afresh.
+    for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        stale.unlink(missing_ok=True)
     with serve_directory(demo.site_root()) as base:
         urls = [base + path for path in demo.TAG_PATHS]
         print(f"Serving the sample site at {base}; crawling {', '.join(urls)}")

@@ -49,7 +49,9 @@ class TagSpider(Spider):
             if not is_web_url(start):
                 raise ValueError(f"not an http(s) URL: {start}")
         self.max_pages_arg = int(max_pages) if max_pages else None
+        # Why start pages, and later listing pages, could not be crawled: one line each.
         self.failures: list[str] = []
+        self.page_failures: list[str] = []
         self.requested: set[str] = set()
 
     @property
@@ -140,7 +142,7 @@ class TagSpider(Spider):
             self._fail(request.url, page_number, f"HTTP {status}", f"http_{status}")
         else:
             message = failure.getErrorMessage().splitlines()[0] if failure.value else ""
-            reason = f"{failure.type.__name__}: {message}" if message else failure.type.__name__
+            reason = message.rstrip(".") or failure.type.__name__
             self._fail(request.url, page_number, reason, failure.type.__name__)
 
     def _fail(self, url: str, page_number: int, reason: str, key: str) -> None:
@@ -150,7 +152,7 @@ class TagSpider(Spider):
         if page_number == 1:
             stats.inc_value("newsarchive/start_failed")
             self.failures.append(f"{url}: {reason}")
-            logger.error("cannot crawl %s: %s", url, reason)
         else:
             stats.inc_value("newsarchive/chain_end/error")
-            logger.warning("pagination ends at %s: %s", url, reason)
+            self.page_failures.append(f"{url}: {reason}")
+        logger.warning("cannot crawl %s: %s", url, reason)

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, update
@@ -44,12 +45,14 @@ class Archive:
     def open(cls, target: str | None = None, *, create: bool = True) -> Archive:
         """Open the archive at a file path or SQLAlchemy URL (default `data/archive.sqlite`)."""
         url = database_url(target)
-        if not create and url.get_backend_name() == "sqlite":
-            from pathlib import Path
-
-            if not url.database or not Path(url.database).exists():
-                raise DatabaseError(f"no archive at {display_url(url)}")
-        archive = cls(make_engine(url), display_url(url))
+        is_file = url.get_backend_name() == "sqlite"
+        if not create and is_file and not (url.database and Path(url.database).exists()):
+            raise DatabaseError(f"no archive at {display_url(url)}")
+        try:
+            engine = make_engine(url)
+        except (SQLAlchemyError, ImportError) as exc:
+            raise DatabaseError(f"cannot use the database {display_url(url)}: {exc}") from None
+        archive = cls(engine, display_url(url))
         try:
             metadata.create_all(archive.engine)
         except SQLAlchemyError as exc:

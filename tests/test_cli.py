@@ -1,0 +1,87 @@
+"""The command line in-process: arguments, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsarchive.cli import main
+from newsarchive.items import Story
+from newsarchive.storage import Archive
+
+
+@pytest.fixture
+def filled(db_path: Path) -> Path:
+    archive = Archive.open(str(db_path))
+    run = archive.begin_run(["https://news.example.org/tag/peru/"])
+    archive.store(
+        run,
+        [
+            Story(
+                url=f"https://news.example.org/2024/07/s{n}/",
+                headline=f"Perú headline {n}",
+                site="news.example.org",
+                tag="Peru",
+                listing_url="https://news.example.org/tag/peru/",
+                page_number=1,
+                position=n,
+            )
+            for n in range(1, 4)
+        ],
+    )
+    archive.close()
+    return db_path
+
+
+def test_export_jsonl_to_stdout(filled: Path, capsys) -> None:
+    assert main(["export", "--db", str(filled), "--format", "jsonl"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line)["headline"] for line in lines] == [
+        "Perú headline 1",
+        "Perú headline 2",
+        "Perú headline 3",
+    ]
+
+
+def test_export_to_file_refuses_to_overwrite(filled: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "stories.csv"
+    out.write_text("precious")
+    assert main(["export", "--db", str(filled), "--format", "csv", "-o", str(out)]) == 6
+    assert out.read_text() == "precious"
+    assert "use --force" in capsys.readouterr().err
+    assert main(["export", "--db", str(filled), "--format", "csv", "-o", str(out), "--force"]) == 0
+    assert out.read_text(encoding="utf-8").count("\n") == 4
+    assert not (tmp_path / "stories.csv.partial").exists()
+
+
+def test_export_from_missing_archive_is_one_line(tmp_path: Path, capsys) -> None:
+    code = main(["export", "--db", str(tmp_path / "nope.sqlite"), "--format", "json"])
+    err = capsys.readouterr().err
+    assert code == 5
+    assert err.count("\n") == 1 and "no archive at" in err
+    assert not (tmp_path / "nope.sqlite").exists()
+
+
+@pytest.mark.parametrize("url", ["not-a-url", "ftp://example.org/tag/x/", "file:///etc/passwd"])
+def test_crawl_rejects_non_web_urls(url: str, capsys) -> None:
+    assert main(["crawl", url]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("newsarchive: error: not an http(s) URL") and err.count("\n") == 1
+
+
+def test_crawl_rejects_bad_max_pages(capsys) -> None:
+    assert main(["crawl", "https://example.org/tag/x/", "--max-pages", "0"]) == 2
+
+
+def test_bad_setting_syntax_is_a_usage_error(capsys) -> None:
+    assert main(["crawl", "https://example.org/tag/x/", "-s", "NOEQUALS"]) == 2
+    assert "NAME=VALUE" in capsys.readouterr().err
+
+
+def test_unknown_database_url_is_one_line(capsys) -> None:
+    code = main(["export", "--db", "nosuchdb://user:hunter2@host/x", "--format", "json"])
+    err = capsys.readouterr().err
+    assert code == 5
+    assert "hunter2" not in err and err.count("\n") == 1

@@ -1,0 +1,81 @@
+"""A crawl that cannot work fails with one line and its own exit code, leaving the archive as it was."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FAST, run_cli
+from tests.sites import write_chain
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def snapshot(db: Path) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT * FROM stories ORDER BY id").fetchall()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    write_chain(root, "/tag/ok/", "Ok", [["first-story", "second-story"]])
+    (root / "feed.json").write_text('{"items": []}')
+    (root / "empty").mkdir()
+    (root / "empty" / "index.html").write_text("<html><body><h1>Nothing here</h1></body></html>")
+    return root
+
+
+@pytest.fixture
+def db(tmp_path: Path, site: Path, serve) -> tuple[Path, str]:
+    """An archive that already holds the two stories of /tag/ok/."""
+    base = serve(site)
+    path = tmp_path / "archive.sqlite"
+    result = run_cli("crawl", f"{base}/tag/ok/", "--db", str(path), *FAST)
+    assert result.returncode == 0, result.stderr
+    return path, base
+
+
+@pytest.mark.parametrize(
+    ("path", "code", "message"),
+    [
+        ("/feed.json", 3, "not an HTML page"),
+        ("/missing/", 3, "HTTP 404"),
+        ("/empty/", 4, "no stories found"),
+    ],
+)
+def test_failed_crawl_is_one_line_and_changes_nothing(db, path, code, message) -> None:
+    archive, base = db
+    before = snapshot(archive)
+    result = run_cli("crawl", base + path, "--db", str(archive), *FAST)
+    assert result.returncode == code
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert snapshot(archive) == before
+
+
+def test_unreachable_host(db) -> None:
+    archive, _ = db
+    before = snapshot(archive)
+    url = f"http://127.0.0.1:{closed_port()}/tag/x/"
+    result = run_cli("crawl", url, "--db", str(archive), *FAST)
+    assert result.returncode == 3
+    assert f"cannot crawl {url}" in result.stderr
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert snapshot(archive) == before
+
+
+def test_invalid_url_touches_nothing(tmp_path: Path) -> None:
+    archive = tmp_path / "never.sqlite"
+    result = run_cli("crawl", "news.example.org/tag/peru", "--db", str(archive))
+    assert result.returncode == 2
+    assert result.stderr.startswith("newsarchive: error: not an http(s) URL")
+    assert not archive.exists()
