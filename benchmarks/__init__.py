@@ -1,0 +1,1 @@
+"""On-demand speed measurements; `make bench` runs them all (`python -m benchmarks`)."""
