@@ -2,6 +2,8 @@
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+# benchmarks/ joins the lint once it exists.
+LINT   := newsarchive tests $(wildcard benchmarks)
 
 .PHONY: demo test lint bench clean
 
@@ -15,12 +17,12 @@ demo: $(STAMP)
 	$(VENV)/bin/newsarchive demo
 
 test: $(STAMP)
-	$(VENV)/bin/ruff check newsarchive tests benchmarks
+	$(VENV)/bin/ruff check $(LINT)
 	$(PYTHON) -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check newsarchive tests benchmarks
-	$(VENV)/bin/ruff format --check newsarchive tests benchmarks
+	$(VENV)/bin/ruff check $(LINT)
+	$(VENV)/bin/ruff format --check $(LINT)
 
 bench: $(STAMP)
 	$(PYTHON) -m benchmarks
