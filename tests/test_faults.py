@@ -7,8 +7,8 @@ stall (the process has a timeout), and the stories of the pages that did load ar
 from __future__ import annotations
 
 import sqlite3
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
