@@ -181,3 +181,13 @@ def gzip_bomb(html: str, padding: int) -> Reply:
 def _header_names(headers: dict[str, str]) -> dict[str, str]:
     """Keyword arguments name headers with underscores: Retry_After -> Retry-After."""
     return {name.replace("_", "-"): value for name, value in headers.items()}
+
+
+def slow(reply: Reply, seconds: float) -> Reply:
+    """`reply`, after `seconds`: a server that takes its time."""
+
+    def delayed(handler: FaultHandler) -> None:
+        time.sleep(seconds)
+        reply(handler)
+
+    return delayed
