@@ -43,13 +43,13 @@ class CrawlDelay:
         netloc = urlparse_cached(request).netloc
         if delay > self.cap:
             logger.warning(
-                "%s asks for %.0f s between requests; waiting %.0f s (NEWSARCHIVE_CRAWL_DELAY_MAX)",
+                "%s asks for %g s between requests; waiting %g s (NEWSARCHIVE_CRAWL_DELAY_MAX)",
                 netloc, delay, self.cap,
             )  # fmt: skip
             delay = self.cap
         self.delays[netloc] = delay
         self.crawler.stats.set_value(f"newsarchive/crawl_delay/{netloc}", delay)
-        logger.info("%s: robots.txt Crawl-delay %.1f s", netloc, delay)
+        logger.info("%s: robots.txt Crawl-delay %g s", netloc, delay)
 
     def response_downloaded(self, response: Response, request: Request) -> None:
         self.floor(request)
