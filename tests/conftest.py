@@ -58,7 +58,7 @@ def serve():
 
 
 def run_cli(
-    *args: str, cwd: Path | None = None, timeout: float = 120
+    *args: str, cwd: Path | None = None, timeout: float = 120, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
     """Run `newsarchive ARGS` in a fresh process, as a user or cron would."""
     return subprocess.run(
@@ -67,7 +67,7 @@ def run_cli(
         text=True,
         cwd=cwd or ROOT,
         timeout=timeout,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        env={**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})},
     )
 
 

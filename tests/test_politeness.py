@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def serve(server: FaultServer, robots: str | None, pages: int = 4) -> str:
 
 def gaps(server: FaultServer) -> list[float]:
     times = [hit.at for hit in server.log if hit.path.startswith(TAG)]
-    return [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    return [later - earlier for earlier, later in pairwise(times)]
 
 
 def test_defaults_are_polite() -> None:
@@ -76,8 +77,9 @@ def test_crawl_delay_is_capped(faults: FaultServer, tmp_path: Path) -> None:
 
 def test_user_agent_names_the_tool_and_a_contact(faults: FaultServer, tmp_path: Path) -> None:
     start = serve(faults, None, pages=1)
-    run_crawl([start], tmp_path / "a.sqlite")
+    log = run_crawl([start], tmp_path / "a.sqlite", LOG_LEVEL="DEBUG")["log"]
     run_crawl([start], tmp_path / "b.sqlite", NEWSARCHIVE_CONTACT="mailto:archive@example.org")
+    assert "Remote control HTTP server" not in log  # no control port (settings.py)
     default, contact = (hit.headers["User-Agent"] for hit in faults.hits(TAG))
     assert default == f"newsarchive/{__version__} (+https://pypi.org/project/newsarchive/)"
     assert contact == f"newsarchive/{__version__} (+mailto:archive@example.org)"
