@@ -1,7 +1,7 @@
 """A misbehaving HTTP server on loopback: each path answers with a scripted fault.
 
 `server.route(path, reply1, reply2, ...)`: the n-th request for `path` gets the n-th reply, the
-last one repeats. Every request is logged (path, monotonic time, headers) for the test to inspect.
+last one repeats; `server.fallback(path, n)` may answer the rest (endless generated sites). Every request is logged (path, monotonic time, headers) for the test to inspect.
 Replies that hang (a stalled body, a server that never answers) wait until the server stops.
 """
 
@@ -55,6 +55,8 @@ class _Server(ThreadingHTTPServer):
 class FaultServer:
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, list[Reply]] = {}
+        # Answers paths without a route (endless generated sites); None means 404.
+        self.fallback: Callable[[str, int], Reply | None] | None = None
         self.log: list[Hit] = []
         self.released = threading.Event()
         self._lock = threading.Lock()
@@ -76,10 +78,14 @@ class FaultServer:
             self.log.append(Hit(handler.path, time.monotonic(), dict(handler.headers.items())))
             count = sum(1 for hit in self.log if hit.path == handler.path)
         replies = self.routes.get(handler.path)
-        if not replies:
-            handler.send(404, b"not found", {"Content-Type": "text/plain"})
+        if replies:
+            replies[min(count, len(replies)) - 1](handler)
             return
-        replies[min(count, len(replies)) - 1](handler)
+        reply = self.fallback(handler.path, count) if self.fallback else None
+        if reply is None:
+            handler.send(404, b"not found", {"Content-Type": "text/plain"})
+        else:
+            reply(handler)
 
     def start(self) -> None:
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()

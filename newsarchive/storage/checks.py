@@ -59,9 +59,11 @@ def _total(conn: Connection, name: str, table: Table) -> Finding:
 
 def _integrity(conn: Connection) -> Finding:
     try:
-        messages = [row[0] for row in conn.execute(text("PRAGMA integrity_check"))]
+        rows = [row[0] for row in conn.execute(text("PRAGMA integrity_check"))]
     except SQLAlchemyError as exc:
-        messages = [str(getattr(exc, "orig", None) or exc).splitlines()[0]]
+        rows = [str(getattr(exc, "orig", None) or exc)]
+    # One problem per line; SQLite may put several lines in one row.
+    messages = [line.strip() for row in rows for line in row.splitlines() if line.strip()]
     if messages == ["ok"]:
         return Finding("integrity check errors", 0)
     return Finding("integrity check errors", len(messages), detail=messages[0])
