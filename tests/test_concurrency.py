@@ -73,7 +73,9 @@ def test_second_crawl_of_one_archive_refuses_at_once(faults: FaultServer, tmp_pa
         other = run_cli("crawl", faults.base + TAG, "--db", str(tmp_path / "other.sqlite"), *FAST)
         assert other.returncode == 0, other.stderr
         assert run_cli("export", "--db", str(db), "--format", "jsonl").returncode == 0
-        assert run_cli("db", "check", "--db", str(db)).returncode == 0
+        checked = run_cli("db", "check", "--db", str(db))
+        assert checked.returncode == 0
+        assert "runs left running by a crawl that died: 0" in checked.stdout  # it is alive
     finally:
         faults.released.set()
         first.communicate(timeout=30)

@@ -63,7 +63,8 @@ def _integrity(conn: Connection) -> Finding:
     except SQLAlchemyError as exc:
         rows = [str(getattr(exc, "orig", None) or exc)]
     # One problem per line; SQLite may put several lines in one row.
-    messages = [line.strip() for row in rows for line in row.splitlines() if line.strip()]
+    lines = (line.strip() for row in rows for line in row.splitlines())
+    messages = [line for line in lines if line and not line.startswith("***")]
     if messages == ["ok"]:
         return Finding("integrity check errors", 0)
     return Finding("integrity check errors", len(messages), detail=messages[0])
