@@ -10,9 +10,14 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from newsarchive.checkpoint import job_dir
 from newsarchive.logs import one_line_logging
+from newsarchive.settings import user_agent
 from newsarchive.spiders.tag import TagSpider
+from newsarchive.storage import Archive, lock_archive
 from newsarchive.urls import is_web_url
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -29,6 +34,8 @@ class CrawlResult:
     run_id: int | None = None
     failures: list[str] = field(default_factory=list)
     page_failures: list[str] = field(default_factory=list)
+    # Every crawl stat, e.g. newsarchive/listing_failed/<reason>, retry/count, robotstxt/forbidden.
+    stats: dict[str, Any] = field(default_factory=dict)
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -37,6 +44,9 @@ def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
     settings.setmodule("newsarchive.settings", priority="project")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
+    contact_priority = settings.getpriority("NEWSARCHIVE_CONTACT") or 0
+    if contact_priority > (settings.getpriority("USER_AGENT") or 0):
+        settings.set("USER_AGENT", user_agent(settings["NEWSARCHIVE_CONTACT"]), contact_priority)
     return settings
 
 
@@ -52,22 +62,37 @@ def crawl(
     max_pages: int | None = None,
     settings: dict[str, Any] | None = None,
     progress: bool = False,
+    resume: bool = False,
 ) -> CrawlResult:
     """Crawl tag listings and their older pages into the archive; blocks until done.
 
-    Logs only errors, one line each, unless `settings` says otherwise. Runs Scrapy's reactor,
-    so it can be called once per process.
+    Logs only errors, one line each, unless `settings` says otherwise. Holds the archive lock
+    throughout (raises ArchiveLocked at once if another crawl has it) and first closes runs left
+    `running` by a crawl that died. With `resume`, each start URL continues from the checkpoint
+    an interrupted crawl of the same URLs into the same archive left. Runs Scrapy's reactor, so
+    it can be called once per process.
     """
-    overrides: dict[str, Any] = {"LOG_LEVEL": "ERROR", "NEWSARCHIVE_PROGRESS": progress}
+    overrides: dict[str, Any] = {
+        "LOG_LEVEL": "ERROR",
+        "NEWSARCHIVE_PROGRESS": progress,
+        "NEWSARCHIVE_RESUME": resume,
+    }
     if db:
         overrides["NEWSARCHIVE_DB"] = db
     overrides |= settings or {}
-    process = CrawlerProcess(project_settings(overrides))
-    crawler = process.create_crawler(TagSpider)
-    started = monotonic()
-    process.crawl(crawler, urls=urls, max_pages=max_pages)
-    one_line_logging()  # after crawl(): that is when Scrapy installs its root log handler
-    process.start()
+    crawl_settings = project_settings(overrides)
+    target = crawl_settings.get("NEWSARCHIVE_DB")
+    if not crawl_settings.get("NEWSARCHIVE_JOBDIR"):
+        folder = job_dir(crawl_settings.get("NEWSARCHIVE_JOBS_DIR"), target, urls)
+        crawl_settings.set("NEWSARCHIVE_JOBDIR", str(folder), priority="cmdline")
+    with lock_archive(target):
+        process = CrawlerProcess(crawl_settings)
+        _close_stale_runs(target)
+        crawler = process.create_crawler(TagSpider)
+        started = monotonic()
+        process.crawl(crawler, urls=urls, max_pages=max_pages)
+        one_line_logging()  # after crawl(): that is when Scrapy installs its root log handler
+        process.start()
     stats = crawler.stats.get_stats()
     logging.getLogger().handlers.clear()  # the summary is ours to print
     return CrawlResult(
@@ -81,4 +106,16 @@ def crawl(
         run_id=stats.get("newsarchive/run_id"),
         failures=list(getattr(crawler.spider, "failures", [])),
         page_failures=list(getattr(crawler.spider, "page_failures", [])),
+        stats=stats,
     )
+
+
+def _close_stale_runs(target: str | None) -> None:
+    """Mark runs of crashed crawls as interrupted; the caller holds the archive lock."""
+    archive = Archive.open(target)
+    try:
+        closed = archive.interrupt_stale_runs()
+    finally:
+        archive.close()
+    if closed:
+        logger.warning("marked %d run(s) left running by a crawl that died as interrupted", closed)

@@ -33,7 +33,9 @@ def _plain(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _dumps(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False)
+    # U+2028/U+2029 are valid in JSON strings but end lines for many readers (str.splitlines).
+    text = json.dumps(record, ensure_ascii=False)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:

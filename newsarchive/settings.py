@@ -11,9 +11,15 @@ BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["newsarchive.spiders"]
 NEWSPIDER_MODULE = "newsarchive.spiders"
 
+
+def user_agent(contact: str) -> str:
+    """The User-Agent: the tool, its version and where to reach whoever runs the crawl."""
+    return f"newsarchive/{__version__} (+{contact})"
+
+
 # Who we are and how to reach whoever runs the crawl; see README "Politeness".
 NEWSARCHIVE_CONTACT = os.environ.get("NEWSARCHIVE_CONTACT", "https://pypi.org/project/newsarchive/")
-USER_AGENT = f"newsarchive/{__version__} (+{NEWSARCHIVE_CONTACT})"
+USER_AGENT = user_agent(NEWSARCHIVE_CONTACT)
 
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
@@ -27,8 +33,20 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False
+# No control ports: Scrapy's telnet console and its remote-control HTTP server run code sent to them.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+# Only http(s) can be fetched, whatever a hostile page or redirect names.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+
+DOWNLOADER_MIDDLEWARES = {
+    "newsarchive.middlewares.boundary.SiteBoundaryMiddleware": 60,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newsarchive.middlewares.retry.BackoffRetryMiddleware": 550,
+    "newsarchive.middlewares.charset.CharsetMiddleware": 585,
+}
 
 ITEM_PIPELINES = {
     "newsarchive.pipelines.normalize.NormalizePipeline": 100,
@@ -36,7 +54,10 @@ ITEM_PIPELINES = {
     "newsarchive.pipelines.dedupe.DedupePipeline": 300,
     "newsarchive.pipelines.store.StorePipeline": 800,
 }
-EXTENSIONS = {"newsarchive.progress.Progress": 500}
+EXTENSIONS = {
+    "newsarchive.progress.Progress": 500,
+    "newsarchive.middlewares.crawldelay.CrawlDelay": 510,
+}
 
 LOG_LEVEL = "INFO"
 
@@ -49,3 +70,18 @@ NEWSARCHIVE_BATCH_SIZE = 2000
 NEWSARCHIVE_BATCH_SECONDS = 2.0
 # Live progress line on stderr (the CLI turns it on when stderr is a terminal).
 NEWSARCHIVE_PROGRESS = False
+
+# Retries (RETRY_TIMES) wait BACKOFF, 2 x BACKOFF, 4 x BACKOFF ... seconds, at most BACKOFF_MAX;
+# a Retry-After header (429, 503) is waited out when it asks no more than RETRY_AFTER_MAX.
+NEWSARCHIVE_RETRY_BACKOFF = 2.0
+NEWSARCHIVE_RETRY_BACKOFF_MAX = 60.0
+NEWSARCHIVE_RETRY_AFTER_MAX = 600.0
+# robots.txt Crawl-delay is honoured per site, up to this many seconds between requests.
+NEWSARCHIVE_CRAWL_DELAY_MAX = 60.0
+# Hosts besides each start URL's own that its pages and redirects may lead to (comma-separated).
+NEWSARCHIVE_ALLOWED_HOSTS: list[str] = []
+# Where `--resume` checkpoints live (default: jobs/ beside a SQLite archive, else data/jobs/).
+NEWSARCHIVE_JOBS_DIR = None
+# Set by the crawl API: this crawl's job folder, and whether to resume from its checkpoint.
+NEWSARCHIVE_JOBDIR = None
+NEWSARCHIVE_RESUME = False

@@ -12,13 +12,25 @@ TRACKING_PARAMS = (
     "fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "_ga", "igshid",
     "mkt_tok", "ref_src", "spm", "_hsenc", "_hsmi",
 )  # fmt: skip
+# Session ids: a new value on every visit would make one page look like endless new pages.
+SESSION_PARAMS = (
+    "phpsessid", "jsessionid", "sessionid", "session_id", "sessid", "aspsessionid", "cfid",
+    "cftoken", "zenid", "oscsid",
+)  # fmt: skip
 _TRACKING_PREFIX = re.compile(r"(?:^|[?&])(utm_[^=&]*)=?", re.I)
+_DROPPED = frozenset(TRACKING_PARAMS + SESSION_PARAMS)
+# `;jsessionid=...` and friends, which servlet containers put in the path.
+_PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sessionid)=[^/?#]*", re.I)
 
 
 def canonical_url(url: str) -> str:
-    """Lower-case scheme and host, no fragment, no tracking parameters, sorted query."""
-    params = list(TRACKING_PARAMS) + _TRACKING_PREFIX.findall(urlsplit(url).query)
-    if urlsplit(url).query:
+    """Lower-case scheme and host, no fragment, no tracking or session parameters, sorted query."""
+    url = _PATH_SESSION.sub("", url)
+    query = urlsplit(url).query
+    if query:
+        names = {name for name, _, _ in (pair.partition("=") for pair in query.split("&"))}
+        params = [name for name in names if name.lower() in _DROPPED]
+        params += _TRACKING_PREFIX.findall(query)
         url = url_query_cleaner(url, params, remove=True, unique=False, keep_fragments=True)
     return canonicalize_url(url, keep_fragments=False)
 

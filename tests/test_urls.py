@@ -12,6 +12,14 @@ from newsarchive.urls import canonical_url, host_of, is_web_url
         ("https://example.org/a/?fbclid=1&gclid=2&mc_cid=3&id=7", "https://example.org/a/?id=7"),
         ("https://example.org/a/?b=2&a=1", "https://example.org/a/?a=1&b=2"),
         ("https://example.org/Path/Case/", "https://example.org/Path/Case/"),
+        # Session ids, which would make one page look like endless new pages.
+        (
+            "https://example.org/tag/x/page/2/?PHPSESSID=9f2c&p=2",
+            "https://example.org/tag/x/page/2/?p=2",
+        ),
+        ("https://example.org/tag/x/;jsessionid=A1B2?page=2", "https://example.org/tag/x/?page=2"),
+        ("https://example.org/a/?sid=42", "https://example.org/a/?sid=42"),  # may select content
+        ("https://example.org/a/?FBCLID=1", "https://example.org/a/"),
     ],
 )
 def test_canonical_url(raw: str, expected: str) -> None:

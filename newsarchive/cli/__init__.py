@@ -8,11 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from newsarchive import __version__
-from newsarchive.cli import crawl, demo, export
+from newsarchive.cli import crawl, db, demo, export
 from newsarchive.cli.errors import CLIError
-from newsarchive.storage import DatabaseError
+from newsarchive.storage import ArchiveLocked, DatabaseError
 
-COMMANDS = (crawl, export, demo)
+COMMANDS = (crawl, export, db, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseError as error:
         print(f"newsarchive: error: {error}", file=sys.stderr)
         return CLIError.DATABASE
+    except ArchiveLocked as error:
+        print(f"newsarchive: error: {error}", file=sys.stderr)
+        return CLIError.LOCKED
     except KeyboardInterrupt:
         print("newsarchive: interrupted", file=sys.stderr)
         return 130

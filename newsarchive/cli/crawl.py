@@ -26,6 +26,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         "-s", dest="settings", action="append", type=setting, default=[], metavar="NAME=VALUE",
         help="override a Scrapy or NEWSARCHIVE_* setting (repeatable)",
     )  # fmt: skip
+    parser.add_argument(
+        "--resume", action="store_true",
+        help="continue an interrupted crawl of the same URLs into the same archive "
+        "from its checkpoint (see README \"Reliability\")",
+    )  # fmt: skip
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     parser.set_defaults(handler=handle)
 
@@ -44,6 +49,7 @@ def handle(args: argparse.Namespace) -> int:
         max_pages=args.max_pages,
         settings=dict(args.settings),
         progress=interactive,
+        resume=args.resume,
     )
     for failure in result.page_failures:
         print(f"newsarchive: warning: pagination stopped early: {failure}", file=sys.stderr)

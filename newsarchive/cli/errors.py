@@ -11,6 +11,8 @@ class CLIError(Exception):
     NO_STORIES = 4
     DATABASE = 5
     OUTPUT = 6
+    LOCKED = 7
+    CHECK_FAILED = 8
 
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)

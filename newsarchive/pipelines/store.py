@@ -11,6 +11,7 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
 from newsarchive.items import Story
+from newsarchive.signals import batch_stored
 from newsarchive.storage import Archive
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class StorePipeline:
         self.stats.inc_value("newsarchive/stories_new", result.new)
         self.stats.inc_value("newsarchive/stories_existing", result.existing)
         self.stats.inc_value("newsarchive/sightings", len(batch))
+        self.crawler.signals.send_catch_log(signal=batch_stored, batch=batch)
 
     def close_spider(self) -> None:
         if self.timer and self.timer.running:

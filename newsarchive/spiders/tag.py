@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import Request, Spider
+from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newsarchive.checkpoint import Checkpoint
 from newsarchive.extract import extract_listing
 from newsarchive.items import Story
 from newsarchive.urls import canonical_url, host_of, is_web_url
@@ -53,6 +55,13 @@ class TagSpider(Spider):
         self.failures: list[str] = []
         self.page_failures: list[str] = []
         self.requested: set[str] = set()
+        self.checkpoint: Checkpoint | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TagSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.checkpoint = Checkpoint.from_crawler(crawler)
+        return spider
 
     @property
     def max_pages(self) -> int:
@@ -63,7 +72,12 @@ class TagSpider(Spider):
     async def start(self) -> AsyncIterator[Request]:
         for start_url in self.start_urls:
             chain = Chain(start_url, host_of(start_url))
-            yield self._listing_request(start_url, chain, 1)
+            point = self.checkpoint.resume_point(start_url) if self.checkpoint else None
+            if point:
+                logger.info("%s: resuming at page %d, %s", start_url, point[1], point[0])
+                yield self._listing_request(point[0], chain, point[1])
+            else:
+                yield self._listing_request(start_url, chain, 1)
 
     def _listing_request(self, url: str, chain: Chain, page_number: int) -> Request:
         self.requested.add(canonical_url(url))
@@ -72,6 +86,11 @@ class TagSpider(Spider):
             callback=self.parse_listing,
             errback=self.listing_failed,
             cb_kwargs={"chain": chain, "page_number": page_number},
+            # Redirects keep it: the site boundary middleware holds them to the chain's host.
+            meta={"site_host": chain.host},
+            # `requested` and the chain bounds dedupe pagination; a redirect loop must reach the
+            # redirect limit and the errback (counted) rather than vanish in Scrapy's dupefilter.
+            dont_filter=True,
         )
 
     def parse_listing(
@@ -83,6 +102,8 @@ class TagSpider(Spider):
             self._fail(response.url, page_number, f"not an HTML page ({kind})", "not_html")
             return
         stats.inc_value("newsarchive/pages")
+        if self.checkpoint:
+            self.checkpoint.page_parsed(response.url, chain.start_url)
         listing = extract_listing(response.selector, response.url)
         fetched_at = datetime.now(UTC).isoformat()
         stats.set_value("newsarchive/current_tag", listing.tag)
@@ -126,6 +147,8 @@ class TagSpider(Spider):
             reason = "offsite_next"
         elif self.max_pages and page_number >= self.max_pages:
             reason = "max_pages"
+        elif len(next_page) > self.settings.getint("URLLENGTH_LIMIT"):
+            reason = "url_too_long"  # a next link that grows on every page
         elif canonical_url(next_page) in self.requested:
             reason = "already_fetched"
         else:
@@ -141,7 +164,8 @@ class TagSpider(Spider):
             status = failure.value.response.status
             self._fail(request.url, page_number, f"HTTP {status}", f"http_{status}")
         else:
-            message = failure.getErrorMessage().splitlines()[0] if failure.value else ""
+            # Some download errors have an empty message (a cancelled download, lost data).
+            message = (failure.getErrorMessage().splitlines() or [""])[0] if failure.value else ""
             reason = message.rstrip(".") or failure.type.__name__
             self._fail(request.url, page_number, reason, failure.type.__name__)
 

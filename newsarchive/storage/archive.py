@@ -14,7 +14,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsarchive.items import Story
-from newsarchive.storage.engine import DatabaseError, database_url, display_url, make_engine
+from newsarchive.storage.engine import (
+    DatabaseError,
+    database_url,
+    display_url,
+    make_engine,
+    scrub,
+)
 from newsarchive.storage.schema import crawl_runs, metadata, sightings, stories, story_tags, tags
 
 # Bound parameters per IN (...) look-up; well under every backend's limit.
@@ -58,7 +64,7 @@ class Archive:
         except SQLAlchemyError as exc:
             archive.close()
             raise DatabaseError(
-                f"cannot open the archive at {archive.location}: {_reason(exc)}"
+                f"cannot open the archive at {archive.location}: {scrub(_reason(exc), url)}"
             ) from None
         return archive
 
@@ -81,6 +87,19 @@ class Archive:
                     errors=0,
                 )
             ).inserted_primary_key[0]
+
+    def interrupt_stale_runs(self) -> int:
+        """Mark runs still `running` as `interrupted`; returns how many.
+
+        Only correct while holding the archive lock (`lock_archive`): then no live crawl can own
+        a running run, so every one left is from a crawl that died (kill -9, power loss).
+        """
+        with self.engine.begin() as conn:
+            return conn.execute(
+                update(crawl_runs)
+                .where(crawl_runs.c.status == "running")
+                .values(status="interrupted")
+            ).rowcount
 
     def finish_run(self, run_id: int, status: str, *, pages: int, errors: int) -> None:
         """Close a run with its outcome; story counts were kept up to date by `store`."""
