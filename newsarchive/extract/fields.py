@@ -112,18 +112,21 @@ def entry_teaser(nodes: Sequence[Element], title: Element | None) -> str | None:
     parts: list[str] = []
     state = {"after": title is None}
     for node in nodes:
-        _teaser_text(node, title, parts, state)
+        # The entry's own classes name its categories and tags; only its inner blocks are judged.
+        _teaser_text(node, title, parts, state, top=True)
     text = clean("".join(parts))
     if not text or not _substantial(text):
         return None
     return text
 
 
-def _teaser_text(el: Element, title: Element | None, parts: list[str], state: dict) -> None:
+def _teaser_text(
+    el: Element, title: Element | None, parts: list[str], state: dict, top: bool = False
+) -> None:
     if el is title:
         state["after"] = True
         return
-    if not _teaser_part(el):
+    if not (top and isinstance(el.tag, str) and el.tag not in INVISIBLE) and not _teaser_part(el):
         return
     block = el.tag in BLOCKS
     if block:
@@ -146,8 +149,8 @@ BLOCKS = frozenset((*HEADINGS, "p", "div", "li", "br", "tr", "td", "dd", "dt", "
 def _teaser_part(el: Element) -> bool:
     if not isinstance(el.tag, str) or el.tag in INVISIBLE or el.tag in ("button", "form", "time"):
         return False
-    if el.tag in HEADINGS:
-        return False  # another title inside the entry (a kicker, a related story)
+    if el.tag in HEADINGS and el.find(".//a[@href]") is not None:
+        return False  # another story's title inside the entry (a related-story box)
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return False
     marks = f"{el.get('class') or ''} {el.get('id') or ''}"
@@ -194,6 +197,7 @@ def entry_date(
 def _short_lines(nodes: Sequence[Element], exclude: Element | None) -> Iterator[tuple[str, bool]]:
     """Short texts of the entry (where dates are written), and whether marked as a date."""
     seen: set[str] = set()
+    title = visible_text(exclude) if exclude is not None else None
     for node in nodes:
         for el in node.iter():
             if not isinstance(el.tag, str) or el.tag in INVISIBLE or el is exclude:
@@ -201,11 +205,16 @@ def _short_lines(nodes: Sequence[Element], exclude: Element | None) -> Iterator[
             if exclude is not None and _inside(el, exclude):
                 continue
             text = visible_text(el)
-            if not text or len(text) > SHORT_BLOCK or text in seen:
-                continue
+            if not text or weight(text) > SHORT_BLOCK or text in seen or (title and title in text):
+                continue  # a date in the headline ("held on 10-12 May, 2014") is not the story's
             seen.add(text)
             marks = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('itemprop') or ''}"
             yield text, el.tag == "time" or bool(DATE_MARKS.search(marks))
+
+
+def weight(text: str) -> int:
+    """Length of a text, CJK characters counting double (they say more per character)."""
+    return len(text) + sum(ord(ch) > 0x2E80 for ch in text)
 
 
 def _inside(el: Element, container: Element) -> bool:

@@ -30,7 +30,7 @@ from newsarchive.extract.dom import (
     marks,
     signature,
 )
-from newsarchive.extract.fields import entry_story
+from newsarchive.extract.fields import entry_story, weight
 from newsarchive.extract.links import absolute_href, same_site
 from newsarchive.extract.model import ExtractedStory
 from newsarchive.extract.text import INVISIBLE, is_read_more, visible_text
@@ -245,7 +245,7 @@ def _score(entries: Entries) -> float:
     """Bigger for more entries with headline-like titles, headings, teasers, in the main area."""
     texts = [c.text for c in entries.links]
     count = len({c.url for c in entries.links})
-    lengths = [_weight(text) for text in texts]
+    lengths = [weight(text) for text in texts]
     typical = median(lengths)
     headline_like = 0.1 if typical < 8 else 0.4 if typical < 15 else 0.8 if typical < 25 else 1.0
     in_heading = sum(c.in_heading for c in entries.links) / len(texts)
@@ -262,11 +262,6 @@ def _score(entries: Entries) -> float:
         * (1 - 0.8 * dated)
         * _place(entries.boxes)
     )
-
-
-def _weight(text: str) -> int:
-    """Length of a title, CJK characters counting double (they say more per character)."""
-    return len(text) + sum(ord(ch) > 0x2E80 for ch in text)
 
 
 def _looks_like_date(text: str) -> bool:
