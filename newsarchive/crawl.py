@@ -53,6 +53,7 @@ def crawl(
     settings: dict[str, Any] | None = None,
     quiet: bool = True,
     progress: bool = False,
+    profiles: list[str] | None = None,
 ) -> CrawlResult:
     """Crawl tag listings and their older pages into the archive; blocks until done.
 
@@ -64,6 +65,8 @@ def crawl(
     overrides["NEWSARCHIVE_PROGRESS"] = progress
     if db:
         overrides["NEWSARCHIVE_DB"] = db
+    if profiles:
+        overrides["NEWSARCHIVE_PROFILE_FILES"] = list(profiles)
     overrides |= settings or {}
     process = CrawlerProcess(project_settings(overrides))
     crawler = process.create_crawler(TagSpider)

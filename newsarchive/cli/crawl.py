@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db, setting
+from newsarchive.cli.options import add_db, add_profile, check_profiles, setting
 from newsarchive.crawl import CrawlResult, crawl, invalid_urls
 from newsarchive.storage import Archive
 
@@ -26,6 +26,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "-s", dest="settings", action="append", type=setting, default=[], metavar="NAME=VALUE",
         help="override a Scrapy or NEWSARCHIVE_* setting (repeatable)",
     )  # fmt: skip
+    add_profile(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     parser.set_defaults(handler=handle)
 
@@ -36,6 +37,7 @@ def handle(args: argparse.Namespace) -> int:
         raise CLIError(f"not an http(s) URL: {bad[0]}", CLIError.USAGE)
     if args.max_pages is not None and args.max_pages < 1:
         raise CLIError("--max-pages must be at least 1", CLIError.USAGE)
+    check_profiles(args.profiles, dict(args.settings))  # so does a bad profile
     Archive.open(args.db).close()  # a bad --db fails here, before any request is made
     interactive = sys.stderr.isatty() and not args.quiet
     result = crawl(
@@ -45,6 +47,7 @@ def handle(args: argparse.Namespace) -> int:
         settings=dict(args.settings),
         quiet=not interactive,
         progress=interactive,
+        profiles=args.profiles,
     )
     if interactive:
         print(summary(result))

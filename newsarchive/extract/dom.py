@@ -29,7 +29,7 @@ MAIN = re.compile(
     r"|results|listing|stream|feed|entries|news-list|blog)",
     re.I,
 )
-FURNITURE_TAGS = frozenset(("nav", "footer", "aside", "header", "form", "menu"))
+FURNITURE_TAGS = frozenset(("nav", "footer", "aside", "header", "menu"))
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _DIGITS = re.compile(r"\d+")
 

@@ -258,9 +258,15 @@ def author_name(el: Element | str) -> str | None:
     return text
 
 
+ICON_SIZE = 48  # pixels; smaller images are icons and buttons, not a story's picture
+
+
 def entry_image(nodes: Sequence[Element], base: str) -> str | None:
+    """The entry's picture: the first image that is not an icon or in a share/byline block."""
     for node in nodes:
         for img in node.iter("img"):
+            if _icon(img, node):
+                continue
             for attr in IMAGE_ATTRS:
                 value = img.get(attr)
                 if value and not value.startswith("data:"):
@@ -269,3 +275,16 @@ def entry_image(nodes: Sequence[Element], base: str) -> str | None:
             if srcset:
                 return absolute_href(srcset.split(",")[0].split()[0], base)
     return None
+
+
+def _icon(img: Element, top: Element) -> bool:
+    for size in (img.get("width"), img.get("height")):
+        if size and size.isdigit() and int(size) < ICON_SIZE:
+            return True
+    node = img.getparent()
+    while node is not None and node is not top:
+        marks = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if marks.strip() and META.search(marks) and "thumb" not in marks:
+            return True
+        node = node.getparent()
+    return False

@@ -13,8 +13,9 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from newsarchive.extract import extract_listing
+from newsarchive.extract import Profile, extract_listing
 from newsarchive.items import Story
+from newsarchive.profiles import ProfileError, load_profiles
 from newsarchive.urls import canonical_url, host_of, is_web_url
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class TagSpider(Spider):
         self.max_pages_arg = int(max_pages) if max_pages else None
         self.failures: list[str] = []
         self.requested: set[str] = set()
+        self.profiles: tuple[Profile, ...] = ()
 
     @property
     def max_pages(self) -> int:
@@ -59,6 +61,15 @@ class TagSpider(Spider):
         return self.settings.getint("NEWSARCHIVE_MAX_PAGES") or 0
 
     async def start(self) -> AsyncIterator[Request]:
+        try:
+            self.profiles = load_profiles(
+                self.settings.getlist("NEWSARCHIVE_PROFILE_FILES"),
+                self.settings.get("NEWSARCHIVE_PROFILES_DIR"),
+            )
+        except ProfileError as error:
+            self.failures.append(str(error))
+            logger.error("%s", error)
+            return
         for start_url in self.start_urls:
             chain = Chain(start_url, host_of(start_url))
             yield self._listing_request(start_url, chain, 1)
@@ -81,8 +92,9 @@ class TagSpider(Spider):
             self._fail(response.url, page_number, f"not an HTML page ({kind})", "not_html")
             return
         stats.inc_value("newsarchive/pages")
-        listing = extract_listing(response.selector, response.url)
-        fetched_at = datetime.now(UTC).isoformat()
+        now = datetime.now(UTC)
+        listing = extract_listing(response.selector, response.url, now=now, profiles=self.profiles)
+        fetched_at = now.isoformat()
         stats.set_value("newsarchive/current_tag", listing.tag)
         new_in_chain = 0
         for position, found in enumerate(listing.stories, start=1):
