@@ -233,11 +233,10 @@ def extents(boxes: list[Element]) -> list[list[Element]]:
 
 
 def _gap(a: Element, b: Element) -> int:
-    count = 0
-    for sibling in a.itersiblings():
+    """How many siblings lie between two entry boxes."""
+    for count, sibling in enumerate(a.itersiblings()):
         if sibling is b:
             return count
-        count += 1
     return 0
 
 
