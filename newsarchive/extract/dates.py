@@ -145,6 +145,24 @@ def machine_date(value: str | None) -> str | None:
     return date(parsed.year, parsed.month, parsed.day).isoformat()
 
 
+def looks_like_date(text: str) -> bool:
+    """True for a short text that is mostly a date ("[Samstag, 19. Juli 2014]")."""
+    if len(text) >= 60:
+        return False
+    months = month_languages()
+    for pattern in (NUMERIC_DATE, CJK_DATE, WORD_DATE):
+        for match in pattern.finditer(text):
+            if (
+                pattern is WORD_DATE
+                and months
+                and match.group("month").lower().rstrip(".") not in months
+            ):
+                continue
+            if len(match.group(0)) * 2 >= len(text.strip()):
+                return True
+    return False
+
+
 def date_from_url(url: str) -> str | None:
     """`/2024/07/28/slug/` -> `2024-07-28`: the fallback when the listing shows no date."""
     match = URL_DATE.search(url) or URL_YMD.search(url)

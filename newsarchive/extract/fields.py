@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from lxml import etree
 
 from newsarchive.extract.context import PageContext
-from newsarchive.extract.dates import date_from_url, machine_date
+from newsarchive.extract.dates import date_from_url, looks_like_date, machine_date
 from newsarchive.extract.dom import HEADINGS, Element, heading_of
 from newsarchive.extract.links import absolute_href
 from newsarchive.extract.model import ExtractedStory
@@ -21,7 +21,7 @@ from newsarchive.extract.text import INVISIBLE, clean, is_read_more, visible_tex
 
 # Blocks around an entry's text that are not its teaser: bylines, dates, tags, share buttons.
 META = re.compile(
-    r"meta|date|time|author|byline|posted|categor|(?:^|[\s_-])tags?(?:$|[\s_-])|tag-?list|comment"
+    r"meta|date|time|fecha|datum|author|autor|byline|posted|categor|(?:^|[\s_-])tags?(?:$|[\s_-])|tag-?list|comment"
     r"|share|social|sharing|rating|views|read-?more|more-?link|button|btn|footer|label|badge"
     r"|breadcrumb|thumb|avatar",
     re.I,
@@ -92,7 +92,7 @@ def entry_story(
     if teaser is None and find_teaser:
         heading = heading_of(title_node)
         teaser = entry_teaser(nodes, heading if heading is not None else title_node)
-    if teaser and (teaser == headline or is_read_more(teaser)):
+    if teaser and (teaser == headline or is_read_more(teaser) or looks_like_date(teaser)):
         teaser = None
     published = published or entry_date(ctx, nodes, exclude=title_node) or url_date(url)
     return ExtractedStory(

@@ -17,7 +17,7 @@ from statistics import median
 from urllib.parse import parse_qsl, urlsplit
 
 from newsarchive.extract.context import PageContext
-from newsarchive.extract.dates import CJK_DATE, NUMERIC_DATE, WORD_DATE
+from newsarchive.extract.dates import looks_like_date
 from newsarchive.extract.dom import (
     FURNITURE,
     FURNITURE_TAGS,
@@ -249,7 +249,7 @@ def _score(entries: Entries) -> float:
     headline_like = 0.1 if typical < 8 else 0.4 if typical < 15 else 0.8 if typical < 25 else 1.0
     in_heading = sum(c.in_heading for c in entries.links) / len(texts)
     distinct = len(set(texts)) / len(texts)
-    dated = sum(_looks_like_date(text) for text in texts) / len(texts)
+    dated = sum(looks_like_date(text) for text in texts) / len(texts)
     rich = sum(_has_teaser(box, text) for box, text in zip(entries.boxes, texts, strict=True))
     rich /= len(texts)
     return (
@@ -260,12 +260,6 @@ def _score(entries: Entries) -> float:
         * distinct**2
         * (1 - 0.8 * dated)
         * _place(entries.boxes)
-    )
-
-
-def _looks_like_date(text: str) -> bool:
-    return len(text) < 60 and bool(
-        NUMERIC_DATE.search(text) or CJK_DATE.search(text) or WORD_DATE.search(text)
     )
 
 

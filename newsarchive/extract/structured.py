@@ -29,6 +29,8 @@ ARTICLE_TYPE = re.compile(
     re.I,
 )
 MICRODATA = "//*[@itemscope][@itemtype]"
+# Lists in JSON-LD that name pages, not stories.
+NOT_LISTINGS = frozenset(("BreadcrumbList", "SiteNavigationElement", "WebSite", "Organization"))
 MIN_STORIES = 2
 
 
@@ -128,7 +130,8 @@ def _json_ld_items(ctx: PageContext) -> list[Listed]:
         except (ValueError, RecursionError):
             continue
         for item in _listed(data, ctx.base, depth=0):
-            if same_site(item.url, ctx.url) and item.url.split("#")[0] != ctx.url:
+            # The page itself and the pages above it (home, section) are not its stories.
+            if same_site(item.url, ctx.url) and not ctx.url.startswith(item.url.split("#")[0]):
                 found.setdefault(item.url, item)
     return list(found.values())
 
@@ -143,6 +146,8 @@ def _listed(data: Any, base: str, depth: int) -> list[Listed]:
         return []
     types = data.get("@type")
     types = types if isinstance(types, list) else [types]
+    if any(t in NOT_LISTINGS for t in types if isinstance(t, str)):
+        return []
     result: list[Listed] = []
     if any(isinstance(t, str) and ARTICLE_TYPE.match(t) for t in types):
         item = _article(data, base)
