@@ -7,15 +7,21 @@ ground truth), dates by their date part.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
-from newsarchive.extract import Listing
+from parsel import Selector
+
+from newsarchive.extract import Listing, extract_listing
+from tests.conftest import FIXTURES, corpus_pages, read_corpus_page
 
 _SPACE = re.compile(r"\s+")
 # A teaser shorter than this that merely occurs inside the truth is a fragment, not a match.
 MIN_TEASER_OVERLAP = 20
 METRICS = ("recall", "precision", "headline", "teaser", "date", "author", "next_page")
+LISTINGS = FIXTURES / "listings"
 
 
 def norm(text: str | None) -> str | None:
@@ -116,3 +122,39 @@ def mismatches(listing: Listing, truth: dict) -> list[str]:
     if listing.next_page != truth.get("next_page"):
         lines.append(f"next_page {listing.next_page!r} != {truth.get('next_page')!r}")
     return lines
+
+
+def corpus_results() -> dict[str, tuple[Listing, dict]]:
+    """Every real corpus page extracted as a crawl would (no fetch time: relative dates stay empty)."""
+    results = {}
+    for slug, path, truth in corpus_pages():
+        page = Selector(text=read_corpus_page(path, truth))
+        results[slug] = (extract_listing(page, truth["page_url"]), truth)
+    return results
+
+
+def fixture_results() -> dict[str, tuple[Listing, dict]]:
+    """Our own fixture listings, each at the fetch time its ground truth names."""
+    results = {}
+    for truth_path in sorted(LISTINGS.glob("*.json")):
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+        now = datetime.fromisoformat(truth["now"]) if truth.get("now") else None
+        page = Selector(text=truth_path.with_suffix(".html").read_text(encoding="utf-8"))
+        results[truth_path.stem] = (extract_listing(page, truth["page_url"], now=now), truth)
+    return results
+
+
+def scores(results: dict[str, tuple[Listing, dict]]) -> dict:
+    """{"overall": ratios, "pages": {name: ratios}} for a set of extracted pages."""
+    pages = {name: score(listing, truth) for name, (listing, truth) in results.items()}
+    overall = sum(pages.values(), Score())
+    return {
+        "overall": overall.ratios(),
+        "pages": {name: page.ratios() for name, page in pages.items()},
+    }
+
+
+if __name__ == "__main__":
+    # `python -m tests.quality` prints the current figures in the shape of quality_floors.json.
+    print(json.dumps({"corpus": scores(corpus_results()), "fixtures": scores(fixture_results())},
+                     indent=2, sort_keys=True))  # fmt: skip

@@ -37,6 +37,13 @@ NEXT_LABELS = frozenset(
     .replace("    ", "")
     .split("|")
 )
+# "Go to next page", "Vai alla pagina successiva": a next word inside a link's title/aria-label.
+NEXT_IN_DESCRIPTION = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(sorted((re.escape(w) for w in NEXT_LABELS if len(w) >= 4), key=len, reverse=True))
+    + r")(?!\w)",
+    re.I,
+)
 NOT_NEXT = re.compile(
     r"prev|previous|newer|back|first|last|anterior$|précédent|zurück|vorherige|neuere|precedente"
     r"|più recenti|plus récents|más recientes|mais recentes|предыдущ|назад|пред$|первая|последняя"
@@ -125,6 +132,12 @@ def _next_score(link: Element) -> int:
         return 0
     score = 0
     if " next " in rel:
+        score += 3
+    # An icon link says what it does in its title or aria-label (never trusted for text links:
+    # story links often repeat their headline there).
+    description = f"{link.get('title') or ''} {link.get('aria-label') or ''}".strip()
+    iconic = not visible_text(link) or text in NEXT_ARROWS
+    if iconic and NEXT_IN_DESCRIPTION.search(description) and not NOT_NEXT.search(description):
         score += 3
     if text in NEXT_ARROWS:
         score += 2
