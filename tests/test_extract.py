@@ -88,3 +88,33 @@ def test_hostile_pages_give_an_empty_or_partial_listing_never_an_error(html: str
     listing = extract_listing(Selector(text=html), URL)
     assert listing.url == URL
     assert all(story.url.startswith("http") and story.headline for story in listing.stories)
+
+
+def test_unwrapped_entries_take_the_siblings_up_to_the_next_headline() -> None:
+    body = "<div id='content'>" + "".join(
+        f"<h2><a href='/n/{n}/'>Titular número {n} sobre la huelga minera</a></h2>"
+        f"<p>{10 + n} de julio de 2024</p><p>Resumen de la nota {n} con texto suficiente.</p>"
+        for n in range(3)
+    ) + "</div><aside><ul>" + "".join(
+        f"<li><a href='/otra/{n}/'>Otra nota de la barra lateral número {n}</a></li>" for n in range(6)
+    ) + "</ul></aside>"  # fmt: skip
+    stories = listing_of(body).stories
+    assert [(s.url, s.teaser, s.published_at) for s in stories] == [
+        (f"https://news.example/n/{n}/", f"Resumen de la nota {n} con texto suficiente.",
+         f"2024-07-{10 + n}") for n in range(3)
+    ]  # fmt: skip
+
+
+def test_cards_that_are_one_big_link_keep_title_and_teaser_apart() -> None:
+    body = "<main><div class='grid'>" + "".join(
+        f"<a class='card' href='/n/{n}/'><img src='/i/{n}.jpg' width='300'>"
+        f"<h3>Titular de la tarjeta {n} sobre el litio</h3><p>Bajada de la tarjeta {n}, breve.</p>"
+        f"<time datetime='2024-07-1{n}'>hace {n} días</time></a>"
+        for n in range(3)
+    ) + "</div></main>"  # fmt: skip
+    stories = listing_of(body).stories
+    assert [(s.headline, s.teaser, s.published_at, s.date_source) for s in stories] == [
+        (f"Titular de la tarjeta {n} sobre el litio", f"Bajada de la tarjeta {n}, breve.",
+         f"2024-07-1{n}", "time") for n in range(3)
+    ]  # fmt: skip
+    assert stories[0].image_url == "https://news.example/i/0.jpg"

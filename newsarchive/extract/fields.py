@@ -111,9 +111,9 @@ def entry_teaser(nodes: Sequence[Element], title: Element | None) -> str | None:
     """The entry's text after its title, without bylines, dates, tags and "read more" links."""
     parts: list[str] = []
     state = {"after": title is None}
-    for node in nodes:
-        # The entry's own classes name its categories and tags; only its inner blocks are judged.
-        _teaser_text(node, title, parts, state, top=True)
+    for index, node in enumerate(nodes):
+        # The entry box's own classes name its categories and tags; its inner blocks are judged.
+        _teaser_text(node, title, parts, state, top=index == 0)
     text = clean("".join(parts))
     if not text or not _substantial(text):
         return None
@@ -127,6 +127,8 @@ def _teaser_text(
         state["after"] = True
         return
     if not (top and isinstance(el.tag, str) and el.tag not in INVISIBLE) and not _teaser_part(el):
+        return
+    if not top and state["after"] and _dateline(el, parts):
         return
     block = el.tag in BLOCKS
     if block:
@@ -157,6 +159,14 @@ def _teaser_part(el: Element) -> bool:
     if marks.strip() and META.search(marks):
         return False
     return not (el.tag == "a" and is_read_more("".join(el.itertext())))
+
+
+def _dateline(el: Element, parts: list[str]) -> bool:
+    """A date standing alone before any teaser text (a dateline without markup)."""
+    if "".join(parts).strip():
+        return False
+    text = "".join(el.itertext())
+    return len(text) < SHORT_BLOCK and looks_like_date(clean(text) or "")
 
 
 def _substantial(text: str) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 
 from newsarchive.extract.context import PageContext
 from newsarchive.extract.dates import machine_date
-from newsarchive.extract.dom import Element, ancestors
+from newsarchive.extract.dom import Element, ancestors, signature
 from newsarchive.extract.families.base import OUTSIDE, OUTSIDE_TAGS
 from newsarchive.extract.fields import author_name, entry_story
 from newsarchive.extract.links import absolute_href, same_site
@@ -58,6 +58,13 @@ def extract_microdata(ctx: PageContext) -> list[ExtractedStory]:
         if any(ARTICLE_TYPE.match(t) for t in types) and not _outside(el):
             entries.append(el)
     entries = [e for e in entries if not any(a in entries for a in ancestors(e))]
+    # Entries of one list share their type and their parent's markup; a widget's do not.
+    lists: dict[tuple[str, str], list[Element]] = {}
+    for entry in entries:
+        parent = entry.getparent()
+        key = (entry.get("itemtype") or "", signature(parent) if parent is not None else "")
+        lists.setdefault(key, []).append(entry)
+    entries = max(lists.values(), key=len, default=[])
     if len(entries) < MIN_STORIES:
         return []
     stories = []
