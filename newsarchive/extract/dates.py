@@ -130,7 +130,7 @@ def machine_date(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
-    if not value[:4].isdigit():
+    if not value[:4].isdecimal():
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "T", 1))

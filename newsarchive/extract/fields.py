@@ -289,7 +289,7 @@ def entry_image(nodes: Sequence[Element], base: str) -> str | None:
 
 def _icon(img: Element, top: Element) -> bool:
     for size in (img.get("width"), img.get("height")):
-        if size and size.isdigit() and int(size) < ICON_SIZE:
+        if size and size.isdecimal() and int(size) < ICON_SIZE:
             return True
     node = img.getparent()
     while node is not None and node is not top:

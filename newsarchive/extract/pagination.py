@@ -176,7 +176,7 @@ def _numbered(root: Element, base: str, url: str) -> str | None:
 
 def _after(current: Element, base: str, url: str) -> str | None:
     text = (visible_text(current) or "").strip()
-    if not text.isdigit() or len(text) > 5:
+    if not text.isdecimal() or len(text) > 5:
         return None
     wanted = str(int(text) + 1)
     for container in _parents(current, 3):
@@ -207,11 +207,11 @@ def _follows(url: str, found: str) -> bool:
         if len(changed) != 1 or not _page_key(changed[0]):
             return False
         before, after = old.get(changed[0]), new.get(changed[0]) or ""
-        if not after.isdigit():
+        if not after.isdecimal():
             return False
         if before is None:
             return after in ("1", "2")  # page 2, or zero-based page 1, of a first page
-        return before.isdigit() and int(after) == int(before) + 1
+        return before.isdecimal() and int(after) == int(before) + 1
     if here.query != there.query:
         return False
     before, after = PAGE_PATH.search(here.path), PAGE_PATH.search(there.path)
