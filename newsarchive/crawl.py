@@ -63,6 +63,7 @@ def crawl(
     settings: dict[str, Any] | None = None,
     progress: bool = False,
     resume: bool = False,
+    profiles: list[str] | None = None,
 ) -> CrawlResult:
     """Crawl tag listings and their older pages into the archive; blocks until done.
 
@@ -79,6 +80,8 @@ def crawl(
     }
     if db:
         overrides["NEWSARCHIVE_DB"] = db
+    if profiles:
+        overrides["NEWSARCHIVE_PROFILE_FILES"] = list(profiles)
     overrides |= settings or {}
     crawl_settings = project_settings(overrides)
     target = crawl_settings.get("NEWSARCHIVE_DB")

@@ -68,6 +68,9 @@ NEWSARCHIVE_MAX_PAGES = 1000
 # A batch is written when it holds this many stories or is this many seconds old.
 NEWSARCHIVE_BATCH_SIZE = 2000
 NEWSARCHIVE_BATCH_SECONDS = 2.0
+# Site profiles (TOML): files given with `crawl --profile`, then this folder, then built-in ones.
+NEWSARCHIVE_PROFILE_FILES: list[str] = []
+NEWSARCHIVE_PROFILES_DIR = os.environ.get("NEWSARCHIVE_PROFILES_DIR")
 # Live progress line on stderr (the CLI turns it on when stderr is a terminal).
 NEWSARCHIVE_PROGRESS = False
 

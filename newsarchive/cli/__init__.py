@@ -8,11 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from newsarchive import __version__
-from newsarchive.cli import crawl, db, demo, export
+from newsarchive.cli import crawl, db, demo, export, inspect
 from newsarchive.cli.errors import CLIError
 from newsarchive.storage import ArchiveLocked, DatabaseError
 
-COMMANDS = (crawl, export, db, demo)
+COMMANDS = (crawl, export, inspect, db, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

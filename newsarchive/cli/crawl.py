@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db, setting
+from newsarchive.cli.options import add_db, add_profile, check_profiles, setting
 from newsarchive.crawl import CrawlResult, crawl, invalid_urls
 from newsarchive.storage import Archive
 
@@ -31,6 +31,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="continue an interrupted crawl of the same URLs into the same archive "
         "from its checkpoint (see README \"Reliability\")",
     )  # fmt: skip
+    add_profile(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     parser.set_defaults(handler=handle)
 
@@ -41,6 +42,7 @@ def handle(args: argparse.Namespace) -> int:
         raise CLIError(f"not an http(s) URL: {bad[0]}", CLIError.USAGE)
     if args.max_pages is not None and args.max_pages < 1:
         raise CLIError("--max-pages must be at least 1", CLIError.USAGE)
+    check_profiles(args.profiles, dict(args.settings))  # so does a bad profile
     Archive.open(args.db).close()  # a bad --db fails here, before any request is made
     interactive = sys.stderr.isatty() and not args.quiet
     result = crawl(
@@ -50,6 +52,7 @@ def handle(args: argparse.Namespace) -> int:
         settings=dict(args.settings),
         progress=interactive,
         resume=args.resume,
+        profiles=args.profiles,
     )
     for failure in result.page_failures:
         print(f"newsarchive: warning: pagination stopped early: {failure}", file=sys.stderr)

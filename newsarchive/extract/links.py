@@ -23,8 +23,11 @@ def absolute_href(href: str | None, base: str) -> str | None:
     href = _INNER_WHITESPACE.sub("", href.strip())
     if not href or href.startswith("#"):
         return None
-    url = urljoin(base, href)
-    return url if urlsplit(url).scheme in ("http", "https") else None
+    try:
+        url = urljoin(base, href)
+        return url if urlsplit(url).scheme in ("http", "https") else None
+    except ValueError:  # "http://[::1" and other URLs no browser would follow
+        return None
 
 
 def same_site(url: str, other: str) -> bool:
@@ -33,5 +36,8 @@ def same_site(url: str, other: str) -> bool:
 
 
 def _host(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
     return host.removeprefix("www.")

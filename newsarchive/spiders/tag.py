@@ -15,8 +15,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newsarchive.checkpoint import Checkpoint
-from newsarchive.extract import extract_listing
+from newsarchive.extract import Profile, extract_listing
 from newsarchive.items import Story
+from newsarchive.profiles import ProfileError, load_profiles
 from newsarchive.urls import canonical_url, host_of, is_web_url
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class TagSpider(Spider):
         self.failures: list[str] = []
         self.page_failures: list[str] = []
         self.requested: set[str] = set()
+        self.profiles: tuple[Profile, ...] = ()
         self.checkpoint: Checkpoint | None = None
 
     @classmethod
@@ -70,6 +72,15 @@ class TagSpider(Spider):
         return self.settings.getint("NEWSARCHIVE_MAX_PAGES") or 0
 
     async def start(self) -> AsyncIterator[Request]:
+        try:
+            self.profiles = load_profiles(
+                self.settings.getlist("NEWSARCHIVE_PROFILE_FILES"),
+                self.settings.get("NEWSARCHIVE_PROFILES_DIR"),
+            )
+        except ProfileError as error:
+            self.failures.append(str(error))
+            logger.error("%s", error)
+            return
         for start_url in self.start_urls:
             chain = Chain(start_url, host_of(start_url))
             point = self.checkpoint.resume_point(start_url) if self.checkpoint else None
@@ -104,8 +115,9 @@ class TagSpider(Spider):
         stats.inc_value("newsarchive/pages")
         if self.checkpoint:
             self.checkpoint.page_parsed(response.url, chain.start_url)
-        listing = extract_listing(response.selector, response.url)
-        fetched_at = datetime.now(UTC).isoformat()
+        now = datetime.now(UTC)
+        listing = extract_listing(response.selector, response.url, now=now, profiles=self.profiles)
+        fetched_at = now.isoformat()
         stats.set_value("newsarchive/current_tag", listing.tag)
         new_in_chain = 0
         for position, found in enumerate(listing.stories, start=1):
