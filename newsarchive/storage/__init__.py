@@ -1,6 +1,25 @@
 """Storage: the only package that knows the schema or imports SQLAlchemy."""
 
-from newsarchive.storage.archive import Archive, BatchResult
+from newsarchive.storage.archive import (
+    Archive,
+    BatchResult,
+    SchemaOutdated,
+    SchemaTooNew,
+    SearchSyntaxError,
+    Shortfall,
+    Upgrade,
+)
 from newsarchive.storage.engine import DatabaseError
+from newsarchive.storage.filters import StoryFilter
 
-__all__ = ["Archive", "BatchResult", "DatabaseError"]
+__all__ = [
+    "Archive",
+    "BatchResult",
+    "DatabaseError",
+    "SchemaOutdated",
+    "SchemaTooNew",
+    "SearchSyntaxError",
+    "Shortfall",
+    "StoryFilter",
+    "Upgrade",
+]
