@@ -12,6 +12,7 @@ from scrapy.settings import Settings
 
 from newsarchive.logs import one_line_logging
 from newsarchive.spiders.tag import TagSpider
+from newsarchive.storage import Shortfall
 from newsarchive.urls import is_web_url
 
 
@@ -29,6 +30,8 @@ class CrawlResult:
     run_id: int | None = None
     failures: list[str] = field(default_factory=list)
     page_failures: list[str] = field(default_factory=list)
+    shortfalls: list[Shortfall] = field(default_factory=list)
+    warc_file: str | None = None
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -50,15 +53,32 @@ def crawl(
     *,
     db: str | None = None,
     max_pages: int | None = None,
+    full: bool = False,
+    stop_after: int | None = None,
+    warc_dir: str | None = None,
+    warc: bool = True,
     settings: dict[str, Any] | None = None,
     progress: bool = False,
+    log_file: str | None = None,
 ) -> CrawlResult:
     """Crawl tag listings and their older pages into the archive; blocks until done.
 
-    Logs only errors, one line each, unless `settings` says otherwise. Runs Scrapy's reactor,
+    Incremental unless `full`: a start URL the archive has walked before stops after
+    `stop_after` pages with no new story. Logs only errors, one line each, unless `settings`
+    says otherwise; with `log_file`, the full log goes there instead. Runs Scrapy's reactor,
     so it can be called once per process.
     """
-    overrides: dict[str, Any] = {"LOG_LEVEL": "ERROR", "NEWSARCHIVE_PROGRESS": progress}
+    overrides: dict[str, Any] = {
+        "LOG_LEVEL": "ERROR", "NEWSARCHIVE_PROGRESS": progress, "NEWSARCHIVE_WARC": warc,
+    }  # fmt: skip
+    if log_file:
+        overrides |= {"LOG_FILE": log_file, "LOG_LEVEL": "INFO"}
+    if full:
+        overrides["NEWSARCHIVE_FULL"] = True
+    if stop_after:
+        overrides["NEWSARCHIVE_STOP_AFTER"] = stop_after
+    if warc_dir:
+        overrides["NEWSARCHIVE_WARC_DIR"] = warc_dir
     if db:
         overrides["NEWSARCHIVE_DB"] = db
     overrides |= settings or {}
@@ -66,11 +86,11 @@ def crawl(
     crawler = process.create_crawler(TagSpider)
     started = monotonic()
     process.crawl(crawler, urls=urls, max_pages=max_pages)
-    one_line_logging()  # after crawl(): that is when Scrapy installs its root log handler
+    if not log_file:
+        one_line_logging()  # after crawl(): that is when Scrapy installs its root log handler
     process.start()
     stats = crawler.stats.get_stats()
-    logging.getLogger().handlers.clear()  # the summary is ours to print
-    return CrawlResult(
+    result = CrawlResult(
         status=stats.get("newsarchive/status", "failed"),
         pages=stats.get("newsarchive/pages", 0),
         stories_new=stats.get("newsarchive/stories_new", 0),
@@ -81,4 +101,13 @@ def crawl(
         run_id=stats.get("newsarchive/run_id"),
         failures=list(getattr(crawler.spider, "failures", [])),
         page_failures=list(getattr(crawler.spider, "page_failures", [])),
+        shortfalls=list(stats.get("newsarchive/shortfalls", [])),
+        warc_file=stats.get("newsarchive/warc_file"),
     )
+    logging.getLogger(__name__).info(
+        "run %s %s: %d page(s), %d new stories, %d already archived, %d error(s)",
+        result.run_id, result.status, result.pages, result.stories_new,
+        result.stories_existing, result.errors,
+    )  # fmt: skip
+    logging.getLogger().handlers.clear()  # the summary is ours to print
+    return result

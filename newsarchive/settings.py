@@ -37,6 +37,8 @@ ITEM_PIPELINES = {
     "newsarchive.pipelines.store.StorePipeline": 800,
 }
 EXTENSIONS = {"newsarchive.progress.Progress": 500}
+# Next to the downloader: it records responses before decompression and redirects.
+DOWNLOADER_MIDDLEWARES = {"newsarchive.middlewares.WarcRecorder": 950}
 
 LOG_LEVEL = "INFO"
 
@@ -49,3 +51,14 @@ NEWSARCHIVE_BATCH_SIZE = 2000
 NEWSARCHIVE_BATCH_SECONDS = 2.0
 # Live progress line on stderr (the CLI turns it on when stderr is a terminal).
 NEWSARCHIVE_PROGRESS = False
+# Incremental crawls: once the archive holds a start URL's pages, stop following its
+# pagination after this many pages in a row bring no story new to the archive.
+NEWSARCHIVE_FULL = False
+NEWSARCHIVE_STOP_AFTER = 2
+# Every fetched listing page goes to one gzip WARC file per run in this directory
+# (default: warc/ beside the archive file, so data/warc/ for the default archive).
+NEWSARCHIVE_WARC = True
+NEWSARCHIVE_WARC_DIR = None
+# A run whose pages list fewer stories than this share of the previous run's (per start URL)
+# ends with status fewer_stories: the site may have changed its layout.
+NEWSARCHIVE_MIN_STORIES_RATIO = 0.5

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from newsarchive import __version__
 from newsarchive.cli import crawl, demo, export
 from newsarchive.cli.errors import CLIError
-from newsarchive.storage import DatabaseError
+from newsarchive.storage import DatabaseError, SchemaOutdated, SchemaTooNew
 
 COMMANDS = (crawl, export, demo)
 
@@ -39,6 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CLIError as error:
         print(f"newsarchive: error: {error}", file=sys.stderr)
         return error.code
+    except (SchemaOutdated, SchemaTooNew) as error:
+        print(f"newsarchive: error: {error}", file=sys.stderr)
+        return CLIError.SCHEMA
     except DatabaseError as error:
         print(f"newsarchive: error: {error}", file=sys.stderr)
         return CLIError.DATABASE

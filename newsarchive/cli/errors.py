@@ -11,6 +11,9 @@ class CLIError(Exception):
     NO_STORIES = 4
     DATABASE = 5
     OUTPUT = 6
+    FEWER_STORIES = 8
+    SCHEMA = 9
+    MISSING_WARC = 10
 
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)

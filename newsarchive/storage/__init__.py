@@ -9,7 +9,7 @@ from newsarchive.storage.archive import (
     Shortfall,
     Upgrade,
 )
-from newsarchive.storage.engine import DatabaseError
+from newsarchive.storage.engine import DatabaseError, warc_directory
 from newsarchive.storage.filters import StoryFilter
 
 __all__ = [
@@ -22,4 +22,5 @@ __all__ = [
     "Shortfall",
     "StoryFilter",
     "Upgrade",
+    "warc_directory",
 ]

@@ -205,37 +205,31 @@ class Archive:
                 )
             ).inserted_primary_key[0]
 
-    def finish_run(
-        self,
-        run_id: int,
-        status: str,
-        *,
-        pages: int,
-        errors: int,
-        walks: Sequence[ListingWalk] = (),
-    ) -> None:
-        """Close a run with its outcome and how each start URL was walked.
-
-        Story counts were kept up to date by `store`.
-        """
+    def record_walks(self, run_id: int, walks: Sequence[ListingWalk]) -> None:
+        """Record how each start URL of a run was walked."""
+        if not walks:
+            return
         with self.engine.begin() as conn:
             tag_ids = self._tag_ids(conn, {(w.site or "", w.tag) for w in walks if w.tag})
-            if walks:
-                conn.execute(
-                    listing_walks.insert(),
-                    [
-                        {
-                            "run_id": run_id,
-                            "start_url": w.start_url,
-                            "tag_id": tag_ids.get((w.site or "", w.tag)) if w.tag else None,
-                            "mode": w.mode,
-                            "pages": w.pages,
-                            "stories": w.stories,
-                            "end_reason": w.end_reason,
-                        }
-                        for w in walks
-                    ],
-                )
+            conn.execute(
+                listing_walks.insert(),
+                [
+                    {
+                        "run_id": run_id,
+                        "start_url": w.start_url,
+                        "tag_id": tag_ids.get((w.site or "", w.tag)) if w.tag else None,
+                        "mode": w.mode,
+                        "pages": w.pages,
+                        "stories": w.stories,
+                        "end_reason": w.end_reason,
+                    }
+                    for w in walks
+                ],
+            )
+
+    def finish_run(self, run_id: int, status: str, *, pages: int, errors: int) -> None:
+        """Close a run with its outcome; story counts were kept up to date by `store`."""
+        with self.engine.begin() as conn:
             conn.execute(
                 update(crawl_runs)
                 .where(crawl_runs.c.id == run_id)
@@ -515,7 +509,7 @@ class Archive:
             [{"run_id": run_id, "path": path} for path in paths],
         )
         query = select(warc_files.c.path, warc_files.c.id).where(warc_files.c.path.in_(paths))
-        return dict(conn.execute(query).tuples())
+        return {path: id_ for path, id_ in conn.execute(query)}
 
     # -- reading ------------------------------------------------------------------------------
 
