@@ -11,7 +11,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
@@ -71,7 +71,9 @@ class WarcFile:
         page: dict[str, str],
     ) -> int:
         """Write response, request and metadata records; returns the response record's offset."""
-        date = datetime_to_iso_date(fetched_at, use_micros=True)
+        date = datetime_to_iso_date(
+            fetched_at.astimezone(UTC).replace(tzinfo=None), use_micros=True
+        )
         headers = [(k, v) for k, v in response_headers if k.lower() not in _FRAMING_HEADERS]
         http = StatusAndHeaders(status_line, headers, protocol=protocol)
         response = self._writer.create_warc_record(
@@ -115,7 +117,8 @@ def read_pages(path: Path) -> Iterator[ArchivedPage]:
                 if kind == "response":
                     if pending:
                         yield pending
-                    pending = _page(record, records.get_record_offset())
+                    body = record.content_stream().read()  # before asking for the offset
+                    pending = _page(record, body, records.get_record_offset())
                 elif kind == "metadata" and pending:
                     fields = _fields(record.content_stream().read())
                     pending.start_url = fields.get("start-url")
@@ -127,13 +130,13 @@ def read_pages(path: Path) -> Iterator[ArchivedPage]:
         yield pending
 
 
-def _page(record, offset: int) -> ArchivedPage:
+def _page(record, body: bytes, offset: int) -> ArchivedPage:
     http = record.http_headers
     return ArchivedPage(
         url=record.rec_headers.get_header("WARC-Target-URI"),
         status=int(http.get_statuscode() or 0),
         headers=list(http.headers),
-        body=record.content_stream().read(),
+        body=body,
         fetched_at=record.rec_headers.get_header("WARC-Date"),
         offset=offset,
     )

@@ -8,11 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from newsarchive import __version__
-from newsarchive.cli import crawl, demo, export
+from newsarchive.cli import crawl, db, demo, export, history, reparse, runs, search
 from newsarchive.cli.errors import CLIError
 from newsarchive.storage import DatabaseError, SchemaOutdated, SchemaTooNew
 
-COMMANDS = (crawl, export, demo)
+COMMANDS = (crawl, runs, history, search, export, reparse, db, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

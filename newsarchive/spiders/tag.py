@@ -14,7 +14,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from newsarchive.extract import extract_listing
+from newsarchive.extract import Listing, extract_listing
 from newsarchive.items import ListingWalk, Story
 from newsarchive.middlewares import FETCHED_AT, LISTING, WARC_RECORD
 from newsarchive.storage import Archive
@@ -40,6 +40,34 @@ class Chain:
 
     def __post_init__(self) -> None:
         self.walk = ListingWalk(start_url=canonical_url(self.start_url), mode=self.mode)
+
+
+def listing_stories(
+    listing: Listing,
+    page_number: int,
+    fetched_at: str,
+    warc_file: str | None = None,
+    warc_offset: int | None = None,
+) -> Iterator[Story]:
+    """The items for the stories of one extracted listing page, in the order listed."""
+    for position, found in enumerate(listing.stories, start=1):
+        yield Story(
+            url=found.url,
+            headline=found.headline,
+            teaser=found.teaser,
+            published_at=found.published_at,
+            author=found.author,
+            image_url=found.image_url,
+            tag=listing.tag,
+            extraction_method=found.extraction_method,
+            date_source=found.date_source,
+            listing_url=listing.url,
+            page_number=page_number,
+            position=position,
+            fetched_at=fetched_at,
+            warc_file=warc_file,
+            warc_offset=warc_offset,
+        )
 
 
 class TagSpider(Spider):
@@ -146,24 +174,7 @@ class TagSpider(Spider):
         chain.seen_stories.update(new_in_chain)
         if chain.mode == "incremental":
             self._count_known(chain, new_in_chain)
-        for position, found in enumerate(listing.stories, start=1):
-            yield Story(
-                url=found.url,
-                headline=found.headline,
-                teaser=found.teaser,
-                published_at=found.published_at,
-                author=found.author,
-                image_url=found.image_url,
-                tag=listing.tag,
-                extraction_method=found.extraction_method,
-                date_source=found.date_source,
-                listing_url=response.url,
-                page_number=page_number,
-                position=position,
-                fetched_at=fetched_at,
-                warc_file=warc_file,
-                warc_offset=warc_offset,
-            )
+        yield from listing_stories(listing, page_number, fetched_at, warc_file, warc_offset)
         if not listing.stories:
             stats.inc_value("newsarchive/pages_without_stories")
         next_request = self._next(listing.next_page, chain, page_number, len(new_in_chain))

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from newsarchive import __version__
 from newsarchive.items import ListingWalk, Story
@@ -241,10 +241,26 @@ class Archive:
             row = conn.execute(select(crawl_runs).where(crawl_runs.c.id == run_id)).first()
         return dict(row._mapping) if row else None
 
-    def runs(self, *, limit: int | None = None) -> list[dict[str, Any]]:
-        """The latest runs first, each with its walks and WARC files."""
+    def run_ids(self, where: StoryFilter | None = None) -> list[int]:
+        """The runs that saw any story matching `where`, oldest first."""
+        matching = select(stories.c.id).where(*(where.clauses() if where else []))
+        query = (
+            select(sightings.c.run_id)
+            .where(sightings.c.story_id.in_(matching.scalar_subquery()))
+            .distinct()
+            .order_by(sightings.c.run_id)
+        )
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
+    def runs(
+        self, *, limit: int | None = None, ids: Sequence[int] | None = None
+    ) -> list[dict[str, Any]]:
+        """The latest runs first (or the runs `ids`), each with its walks and WARC files."""
         with self.engine.connect() as conn:
             query = select(crawl_runs).order_by(crawl_runs.c.id.desc()).limit(limit)
+            if ids is not None:
+                query = query.where(crawl_runs.c.id.in_(list(ids)))
             found = [dict(row._mapping) for row in conn.execute(query)]
             ids = [run["id"] for run in found]
             walks: dict[int, list[dict[str, Any]]] = {}
@@ -352,7 +368,7 @@ class Archive:
         """
         with self.engine.begin() as conn:
             conn.execute(delete(sightings).where(sightings.c.run_id == run_id))
-            return self._store(conn, run_id, batch, replay=True)
+            return self._store(conn, run_id, batch, replay=True) if batch else BatchResult()
 
     def _store(
         self, conn: Connection, run_id: int, batch: Sequence[Story], *, replay: bool
@@ -566,17 +582,15 @@ class Archive:
         self, query: str, where: StoryFilter | None = None, *, limit: int = 20
     ) -> list[dict[str, Any]]:
         """Stories whose headline or teaser match `query`, best first, with marked snippets."""
+        if self.dialect == "sqlite":
+            problem = search.sqlite_syntax_error(query)
+            if problem:
+                raise SearchSyntaxError(problem)
         statement = search.search_query(
             self.dialect, query, where.clauses() if where else [], limit
         )
-        try:
-            with self.engine.connect() as conn:
-                return [row._asdict() for row in conn.execute(statement)]
-        except OperationalError as exc:
-            reason = _reason(exc)
-            if "fts5" in reason or "syntax" in reason:
-                raise SearchSyntaxError(reason.removeprefix("fts5: ")) from None
-            raise
+        with self.engine.connect() as conn:
+            return [row._asdict() for row in conn.execute(statement)]
 
     def story(self, url: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:

@@ -6,6 +6,8 @@ PostgreSQL), so no writer has to remember it.
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -53,6 +55,22 @@ def create_index(conn: Connection) -> None:
     ddl = POSTGRESQL_DDL if conn.dialect.name == "postgresql" else SQLITE_DDL
     for statement in ddl:
         conn.execute(text(statement))
+
+
+def sqlite_syntax_error(query: str) -> str | None:
+    """Why FTS5 cannot parse `query`, tried on an empty in-memory index; None when it can.
+
+    Checked apart from the archive so a malformed query never looks like a database failure.
+    """
+    probe = sqlite3.connect(":memory:")
+    try:
+        probe.execute("CREATE VIRTUAL TABLE probe USING fts5(headline, teaser)")
+        probe.execute("SELECT * FROM probe WHERE probe MATCH ?", (query,)).fetchall()
+    except sqlite3.OperationalError as error:
+        return str(error).removeprefix("fts5: ")
+    finally:
+        probe.close()
+    return None
 
 
 def search_query(dialect: str, query: str, where: list[ColumnElement[bool]], limit: int) -> Select:
