@@ -38,7 +38,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {"newsarchive.progress.Progress": 500}
 # Next to the downloader: it records responses before decompression and redirects.
-DOWNLOADER_MIDDLEWARES = {"newsarchive.middlewares.WarcRecorder": 950}
+DOWNLOADER_MIDDLEWARES = {"newsarchive.middlewares.warc.WarcRecorder": 950}
 
 LOG_LEVEL = "INFO"
 

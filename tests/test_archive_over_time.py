@@ -232,7 +232,7 @@ def test_reparse_without_the_warc_file_leaves_the_run_alone(
         conn.execute("UPDATE warc_files SET path = path || '.moved' WHERE run_id = 1")
     before = query(db, "SELECT count(*) FROM sightings WHERE run_id = 1")
     result = run_cli("reparse", "--db", str(db))
-    assert result.returncode == 10
+    assert result.returncode == 11
     assert "Run 1: skipped, WARC file not found" in result.stdout
     assert result.stderr.count("\n") == 1 and "not found" in result.stderr
     assert query(db, "SELECT count(*) FROM sightings WHERE run_id = 1") == before

@@ -83,7 +83,7 @@ def test_log_file_gets_the_log_and_stderr_stays_quiet(tmp_path: Path, serve) -> 
     assert "run 2 finished: 1 page(s), 0 new stories, 2 already archived" in text
 
 
-def test_far_fewer_stories_per_page_than_last_run_exits_8(tmp_path: Path, serve) -> None:
+def test_far_fewer_stories_per_page_than_last_run_exits_9(tmp_path: Path, serve) -> None:
     site = tmp_path / "site"
     write_chain(site, "/tag/news/", "News", [slugs("a", 10), slugs("b", 10)])
     url, db = serve(site) + "/tag/news/", tmp_path / "a.sqlite"
@@ -91,7 +91,7 @@ def test_far_fewer_stories_per_page_than_last_run_exits_8(tmp_path: Path, serve)
     # A redesign: the extractor now finds only the two stories of a "featured" box.
     write_chain(site, "/tag/news/", "News", [slugs("c", 2), slugs("d", 2)])
     result = run_cli("crawl", url, "--db", str(db), "--full", *FAST)
-    assert result.returncode == 8
+    assert result.returncode == 9
     assert result.stderr.count("\n") == 1
     assert "far fewer stories than before on" in result.stderr
     assert "2.0 per page, 10.0 in run 1" in result.stderr

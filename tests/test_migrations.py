@@ -64,11 +64,11 @@ def test_any_command_on_an_old_archive_says_to_upgrade(old_archive: Path) -> Non
     before = dump(old_archive)
     for command in (["runs"], ["search", "litio"], ["export", "--format", "jsonl"]):
         result = run_cli(*command, "--db", str(old_archive))
-        assert result.returncode == 9, result.stderr
+        assert result.returncode == 10, result.stderr
         assert result.stderr.count("\n") == 1
         assert "newsarchive db upgrade" in result.stderr
     crawl = run_cli("crawl", "http://127.0.0.1:9/tag/x/", "--db", str(old_archive))
-    assert crawl.returncode == 9
+    assert crawl.returncode == 10
     assert dump(old_archive) == before
 
 
@@ -120,5 +120,5 @@ def test_newer_archive_is_refused(tmp_path: Path) -> None:
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '0099'")
     result = run_cli("runs", "--db", str(db))
-    assert result.returncode == 9
+    assert result.returncode == 10
     assert "newer than this newsarchive" in result.stderr

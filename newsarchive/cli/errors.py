@@ -11,9 +11,10 @@ class CLIError(Exception):
     NO_STORIES = 4
     DATABASE = 5
     OUTPUT = 6
-    FEWER_STORIES = 8
-    SCHEMA = 9
-    MISSING_WARC = 10
+    # 7 and 8 are taken by the archive lock and `db check`.
+    FEWER_STORIES = 9
+    SCHEMA = 10
+    MISSING_WARC = 11
 
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)

@@ -16,7 +16,7 @@ from twisted.python.failure import Failure
 
 from newsarchive.extract import Listing, extract_listing
 from newsarchive.items import ListingWalk, Story
-from newsarchive.middlewares import FETCHED_AT, LISTING, WARC_RECORD
+from newsarchive.middlewares.warc import FETCHED_AT, LISTING, WARC_RECORD
 from newsarchive.storage import Archive
 from newsarchive.urls import canonical_url, host_of, is_web_url
 
