@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scrapy.http import HtmlResponse
+from scrapy.http import Headers, HtmlResponse
 from scrapy.responsetypes import responsetypes
 
 from newsarchive.extract import extract_listing
@@ -79,8 +79,11 @@ def _response(page: ArchivedPage) -> HtmlResponse | None:
     """The page as the spider received it, when the spider would have extracted it."""
     if page.status != 200:
         return None
-    headers = [(name, value) for name, value in page.headers if name.lower() != "content-encoding"]
-    kind = responsetypes.from_args(headers=dict(headers), url=page.url, body=page.body)
+    # The body was decoded on reading: its Content-Encoding no longer applies.
+    headers = Headers(
+        [(name, value) for name, value in page.headers if name.lower() != "content-encoding"]
+    )
+    kind = responsetypes.from_args(headers=headers, url=page.url, body=page.body)
     if not issubclass(kind, HtmlResponse):
         return None
     return kind(url=page.url, status=page.status, headers=headers, body=page.body)

@@ -461,7 +461,9 @@ class Archive:
             conn.execute(
                 update(stories)
                 .where(stories.c.id == bindparam("story_id"))
-                .values({key[4:]: bindparam(key) for key in updates[0] if key != "story_id"}),
+                .values(
+                    {k.removeprefix("new_"): bindparam(k) for k in updates[0] if k != "story_id"}
+                ),
                 updates,
             )
 
