@@ -14,7 +14,7 @@ from newsarchive.checkpoint import job_dir
 from newsarchive.logs import one_line_logging
 from newsarchive.settings import user_agent
 from newsarchive.spiders.tag import TagSpider
-from newsarchive.storage import Archive, lock_archive
+from newsarchive.storage import Archive, Shortfall, lock_archive
 from newsarchive.urls import is_web_url
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,8 @@ class CrawlResult:
     page_failures: list[str] = field(default_factory=list)
     # Every crawl stat, e.g. newsarchive/listing_failed/<reason>, retry/count, robotstxt/forbidden.
     stats: dict[str, Any] = field(default_factory=dict)
+    shortfalls: list[Shortfall] = field(default_factory=list)
+    warc_file: str | None = None
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -60,14 +62,21 @@ def crawl(
     *,
     db: str | None = None,
     max_pages: int | None = None,
+    full: bool = False,
+    stop_after: int | None = None,
+    warc_dir: str | None = None,
+    warc: bool = True,
     settings: dict[str, Any] | None = None,
     progress: bool = False,
+    log_file: str | None = None,
     resume: bool = False,
     profiles: list[str] | None = None,
 ) -> CrawlResult:
     """Crawl tag listings and their older pages into the archive; blocks until done.
 
-    Logs only errors, one line each, unless `settings` says otherwise. Holds the archive lock
+    Incremental unless `full`: a start URL the archive has walked before stops after
+    `stop_after` pages with no new story. Logs only errors, one line each, unless `settings`
+    says otherwise; with `log_file`, the full log goes there instead. Holds the archive lock
     throughout (raises ArchiveLocked at once if another crawl has it) and first closes runs left
     `running` by a crawl that died. With `resume`, each start URL continues from the checkpoint
     an interrupted crawl of the same URLs into the same archive left. Runs Scrapy's reactor, so
@@ -77,7 +86,16 @@ def crawl(
         "LOG_LEVEL": "ERROR",
         "NEWSARCHIVE_PROGRESS": progress,
         "NEWSARCHIVE_RESUME": resume,
+        "NEWSARCHIVE_WARC": warc,
     }
+    if log_file:
+        overrides |= {"LOG_FILE": log_file, "LOG_LEVEL": "INFO"}
+    if full:
+        overrides["NEWSARCHIVE_FULL"] = True
+    if stop_after:
+        overrides["NEWSARCHIVE_STOP_AFTER"] = stop_after
+    if warc_dir:
+        overrides["NEWSARCHIVE_WARC_DIR"] = warc_dir
     if db:
         overrides["NEWSARCHIVE_DB"] = db
     if profiles:
@@ -94,11 +112,11 @@ def crawl(
         crawler = process.create_crawler(TagSpider)
         started = monotonic()
         process.crawl(crawler, urls=urls, max_pages=max_pages)
-        one_line_logging()  # after crawl(): that is when Scrapy installs its root log handler
+        if not log_file:
+            one_line_logging()  # after crawl(): that is when Scrapy installs its root log handler
         process.start()
     stats = crawler.stats.get_stats()
-    logging.getLogger().handlers.clear()  # the summary is ours to print
-    return CrawlResult(
+    result = CrawlResult(
         status=stats.get("newsarchive/status", "failed"),
         pages=stats.get("newsarchive/pages", 0),
         stories_new=stats.get("newsarchive/stories_new", 0),
@@ -110,7 +128,16 @@ def crawl(
         failures=list(getattr(crawler.spider, "failures", [])),
         page_failures=list(getattr(crawler.spider, "page_failures", [])),
         stats=stats,
+        shortfalls=list(stats.get("newsarchive/shortfalls", [])),
+        warc_file=stats.get("newsarchive/warc_file"),
     )
+    logger.info(
+        "run %s %s: %d page(s), %d new stories, %d already archived, %d error(s)",
+        result.run_id, result.status, result.pages, result.stories_new,
+        result.stories_existing, result.errors,
+    )  # fmt: skip
+    logging.getLogger().handlers.clear()  # the summary is ours to print
+    return result
 
 
 def _close_stale_runs(target: str | None) -> None:

@@ -26,3 +26,19 @@ class Story:
     page_number: int | None = None
     position: int | None = None
     fetched_at: str | None = None
+    # The WARC record of the listing page the story was seen on.
+    warc_file: str | None = None
+    warc_offset: int | None = None
+
+
+@dataclass(slots=True)
+class ListingWalk:
+    """How one start URL's pagination was walked in a run."""
+
+    start_url: str
+    mode: str  # full, incremental
+    pages: int = 0
+    stories: int = 0
+    tag: str | None = None
+    site: str | None = None
+    end_reason: str | None = None

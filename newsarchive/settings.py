@@ -46,6 +46,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newsarchive.middlewares.retry.BackoffRetryMiddleware": 550,
     "newsarchive.middlewares.charset.CharsetMiddleware": 585,
+    # Next to the downloader: it records responses before decompression and redirects.
+    "newsarchive.middlewares.warc.WarcRecorder": 950,
 }
 
 ITEM_PIPELINES = {
@@ -58,6 +60,7 @@ EXTENSIONS = {
     "newsarchive.progress.Progress": 500,
     "newsarchive.middlewares.crawldelay.CrawlDelay": 510,
 }
+
 
 LOG_LEVEL = "INFO"
 
@@ -88,3 +91,14 @@ NEWSARCHIVE_JOBS_DIR = None
 # Set by the crawl API: this crawl's job folder, and whether to resume from its checkpoint.
 NEWSARCHIVE_JOBDIR = None
 NEWSARCHIVE_RESUME = False
+# Incremental crawls: once the archive holds a start URL's pages, stop following its
+# pagination after this many pages in a row bring no story new to the archive.
+NEWSARCHIVE_FULL = False
+NEWSARCHIVE_STOP_AFTER = 2
+# Every fetched listing page goes to one gzip WARC file per run in this directory
+# (default: warc/ beside the archive file, so data/warc/ for the default archive).
+NEWSARCHIVE_WARC = True
+NEWSARCHIVE_WARC_DIR = None
+# A run whose pages list fewer stories than this share of the previous run's (per start URL)
+# ends with status fewer_stories: the site may have changed its layout.
+NEWSARCHIVE_MIN_STORIES_RATIO = 0.5

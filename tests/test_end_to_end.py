@@ -35,7 +35,8 @@ def test_wordpress_tag_archive_crawl_rerun_and_export(tmp_path: Path, serve) -> 
         run = conn.execute("SELECT status, pages, stories_new FROM crawl_runs").fetchone()
         assert run == ("finished", 5, 50)  # pagination stopped after page 5, the last
 
-    second = run_cli("crawl", f"{base}/tag/mining/", "--db", str(db), *FAST)
+    # --full: walk every page again (a rerun is incremental by default and stops early).
+    second = run_cli("crawl", f"{base}/tag/mining/", "--db", str(db), "--full", *FAST)
     assert second.returncode == 0, second.stderr
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM stories").fetchone() == (50,)

@@ -8,11 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from newsarchive import __version__
-from newsarchive.cli import crawl, db, demo, export, inspect
+from newsarchive.cli import crawl, db, demo, export, history, inspect, reparse, runs, search
 from newsarchive.cli.errors import CLIError
-from newsarchive.storage import ArchiveLocked, DatabaseError
+from newsarchive.storage import ArchiveLocked, DatabaseError, SchemaOutdated, SchemaTooNew
 
-COMMANDS = (crawl, export, inspect, db, demo)
+COMMANDS = (crawl, runs, history, search, export, inspect, reparse, db, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,6 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CLIError as error:
         print(f"newsarchive: error: {error}", file=sys.stderr)
         return error.code
+    except (SchemaOutdated, SchemaTooNew) as error:
+        print(f"newsarchive: error: {error}", file=sys.stderr)
+        return CLIError.SCHEMA
     except DatabaseError as error:
         print(f"newsarchive: error: {error}", file=sys.stderr)
         return CLIError.DATABASE

@@ -13,6 +13,9 @@ class CLIError(Exception):
     OUTPUT = 6
     LOCKED = 7
     CHECK_FAILED = 8
+    FEWER_STORIES = 9
+    SCHEMA = 10
+    MISSING_WARC = 11
 
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)

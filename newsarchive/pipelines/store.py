@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -15,6 +16,27 @@ from newsarchive.signals import batch_stored
 from newsarchive.storage import Archive
 
 logger = logging.getLogger(__name__)
+
+
+# Settings worth citing with a run: what shaped which pages were fetched and how politely.
+RECORDED_SETTINGS = (
+    "USER_AGENT", "ROBOTSTXT_OBEY", "AUTOTHROTTLE_ENABLED", "DOWNLOAD_DELAY",
+    "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_TIMEOUT", "RETRY_TIMES", "NEWSARCHIVE_MAX_PAGES",
+    "NEWSARCHIVE_FULL", "NEWSARCHIVE_STOP_AFTER", "NEWSARCHIVE_WARC", "NEWSARCHIVE_WARC_DIR",
+)  # fmt: skip
+
+
+def crawl_settings(crawler: Crawler) -> dict[str, Any]:
+    """The recorded settings and the spider's arguments, as a run keeps them."""
+    spider = crawler.spider
+    arguments = {
+        "max_pages": getattr(spider, "max_pages", None),
+        "stop_after": getattr(spider, "stop_after", None),
+        "full": getattr(spider, "full_arg", None),
+    }
+    return {name: crawler.settings.get(name) for name in RECORDED_SETTINGS} | {
+        "spider_arguments": {name: value for name, value in arguments.items() if value is not None}
+    }
 
 
 class StorePipeline:
@@ -41,7 +63,7 @@ class StorePipeline:
     def open_spider(self) -> None:
         self.archive = Archive.open(self.target)
         start_urls = getattr(self.crawler.spider, "start_urls", [])
-        self.run_id = self.archive.begin_run(start_urls)
+        self.run_id = self.archive.begin_run(start_urls, crawl_settings(self.crawler))
         self.stats.set_value("newsarchive/run_id", self.run_id)
         self.stats.set_value("newsarchive/archive", self.archive.location)
         self.timer = LoopingCall(self._flush_if_due)
@@ -87,6 +109,13 @@ class StorePipeline:
             status = "no_stories"
         else:
             status = "finished"
+        self.archive.record_walks(self.run_id, getattr(spider, "walks", []))
+        if status == "finished":
+            ratio = self.crawler.settings.getfloat("NEWSARCHIVE_MIN_STORIES_RATIO")
+            shortfalls = self.archive.shortfalls(self.run_id, ratio)
+            if shortfalls:
+                status = "fewer_stories"
+                stats.set_value("newsarchive/shortfalls", shortfalls)
         stats.set_value("newsarchive/status", status)
         self.archive.finish_run(
             self.run_id,

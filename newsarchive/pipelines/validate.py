@@ -8,6 +8,13 @@ from scrapy.statscollectors import StatsCollector
 
 from newsarchive.items import Story
 
+REQUIRED = ("url", "headline")
+
+
+def missing_field(item: Story) -> str | None:
+    """The first required field the story lacks, or None when it can be archived."""
+    return next((name for name in REQUIRED if not getattr(item, name)), None)
+
 
 class ValidatePipeline:
     def __init__(self, stats: StatsCollector) -> None:
@@ -18,8 +25,8 @@ class ValidatePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: Story) -> Story:
-        for field in ("url", "headline"):
-            if not getattr(item, field):
-                self.stats.inc_value(f"newsarchive/dropped/missing_{field}")
-                raise DropItem(f"story without {field} on {item.listing_url}")
+        field = missing_field(item)
+        if field:
+            self.stats.inc_value(f"newsarchive/dropped/missing_{field}")
+            raise DropItem(f"story without {field} on {item.listing_url}")
         return item

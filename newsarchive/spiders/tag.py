@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -15,9 +16,11 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newsarchive.checkpoint import Checkpoint
-from newsarchive.extract import Profile, extract_listing
-from newsarchive.items import Story
+from newsarchive.extract import Listing, Profile, extract_listing
+from newsarchive.items import ListingWalk, Story
+from newsarchive.middlewares.warc import FETCHED_AT, LISTING, WARC_RECORD
 from newsarchive.profiles import ProfileError, load_profiles
+from newsarchive.storage import Archive
 from newsarchive.urls import canonical_url, host_of, is_web_url
 
 logger = logging.getLogger(__name__)
@@ -25,11 +28,49 @@ logger = logging.getLogger(__name__)
 
 @dataclass(slots=True)
 class Chain:
-    """The pages of one start URL: its host, how deep we are, and what it has shown so far."""
+    """The pages of one start URL: its host, how deep we are, and what it has shown so far.
+
+    An incremental chain stops after `stop_after` pages in a row bring no story new to the
+    archive; a full one walks every page.
+    """
 
     start_url: str
     host: str
+    mode: str = "full"
     seen_stories: set[str] = field(default_factory=set)
+    pages_without_new: int = 0
+    walk: ListingWalk = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.walk = ListingWalk(start_url=canonical_url(self.start_url), mode=self.mode)
+
+
+def listing_stories(
+    listing: Listing,
+    page_number: int,
+    fetched_at: str,
+    warc_file: str | None = None,
+    warc_offset: int | None = None,
+) -> Iterator[Story]:
+    """The items for the stories of one extracted listing page, in the order listed."""
+    for position, found in enumerate(listing.stories, start=1):
+        yield Story(
+            url=found.url,
+            headline=found.headline,
+            teaser=found.teaser,
+            published_at=found.published_at,
+            author=found.author,
+            image_url=found.image_url,
+            tag=listing.tag,
+            extraction_method=found.extraction_method,
+            date_source=found.date_source,
+            listing_url=listing.url,
+            page_number=page_number,
+            position=position,
+            fetched_at=fetched_at,
+            warc_file=warc_file,
+            warc_offset=warc_offset,
+        )
 
 
 class TagSpider(Spider):
@@ -40,6 +81,8 @@ class TagSpider(Spider):
         url: str | None = None,
         urls: list[str] | None = None,
         max_pages: int | str | None = None,
+        full: bool | str | None = None,
+        stop_after: int | str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -52,10 +95,14 @@ class TagSpider(Spider):
             if not is_web_url(start):
                 raise ValueError(f"not an http(s) URL: {start}")
         self.max_pages_arg = int(max_pages) if max_pages else None
+        self.full_arg = full in (True, "1", "true", "True") if full is not None else None
+        self.stop_after_arg = int(stop_after) if stop_after else None
         # Why start pages, and later listing pages, could not be crawled: one line each.
         self.failures: list[str] = []
         self.page_failures: list[str] = []
         self.requested: set[str] = set()
+        self.chains: list[Chain] = []
+        self.archive: Archive | None = None
         self.profiles: tuple[Profile, ...] = ()
         self.checkpoint: Checkpoint | None = None
 
@@ -71,6 +118,15 @@ class TagSpider(Spider):
             return self.max_pages_arg
         return self.settings.getint("NEWSARCHIVE_MAX_PAGES") or 0
 
+    @property
+    def stop_after(self) -> int:
+        return self.stop_after_arg or self.settings.getint("NEWSARCHIVE_STOP_AFTER") or 1
+
+    @property
+    def walks(self) -> list[ListingWalk]:
+        """How each start URL was walked, for the run's record."""
+        return [chain.walk for chain in self.chains]
+
     async def start(self) -> AsyncIterator[Request]:
         try:
             self.profiles = load_profiles(
@@ -81,14 +137,34 @@ class TagSpider(Spider):
             self.failures.append(str(error))
             logger.error("%s", error)
             return
+        full = (
+            self.full_arg
+            if self.full_arg is not None
+            else self.settings.getbool("NEWSARCHIVE_FULL")
+        )
+        if not full:
+            # Reads only; the store pipeline has created the archive by now.
+            self.archive = Archive.open(self.settings.get("NEWSARCHIVE_DB"))
         for start_url in self.start_urls:
-            chain = Chain(start_url, host_of(start_url))
+            known = self.archive is not None and self.archive.walked(canonical_url(start_url))
+            chain = Chain(start_url, host_of(start_url), "incremental" if known else "full")
+            self.chains.append(chain)
             point = self.checkpoint.resume_point(start_url) if self.checkpoint else None
             if point:
                 logger.info("%s: resuming at page %d, %s", start_url, point[1], point[0])
                 yield self._listing_request(point[0], chain, point[1])
             else:
                 yield self._listing_request(start_url, chain, 1)
+        if not any(chain.mode == "incremental" for chain in self.chains):
+            self._close_archive()
+
+    def closed(self, reason: str) -> None:
+        self._close_archive()
+
+    def _close_archive(self) -> None:
+        if self.archive is not None:
+            self.archive.close()
+            self.archive = None
 
     def _listing_request(self, url: str, chain: Chain, page_number: int) -> Request:
         self.requested.add(canonical_url(url))
@@ -97,8 +173,11 @@ class TagSpider(Spider):
             callback=self.parse_listing,
             errback=self.listing_failed,
             cb_kwargs={"chain": chain, "page_number": page_number},
-            # Redirects keep it: the site boundary middleware holds them to the chain's host.
-            meta={"site_host": chain.host},
+            meta={
+                LISTING: {"start_url": chain.start_url, "page_number": page_number},
+                # Redirects keep it: the site boundary middleware holds them to the chain's host.
+                "site_host": chain.host,
+            },
             # `requested` and the chain bounds dedupe pagination; a redirect loop must reach the
             # redirect limit and the errback (counted) rather than vanish in Scrapy's dupefilter.
             dont_filter=True,
@@ -110,6 +189,7 @@ class TagSpider(Spider):
         stats = self.crawler.stats
         if not isinstance(response, HtmlResponse):
             kind = response.headers.get("Content-Type", b"no content type").decode("latin-1")
+            chain.walk.end_reason = "error"
             self._fail(response.url, page_number, f"not an HTML page ({kind})", "not_html")
             return
         stats.inc_value("newsarchive/pages")
@@ -117,34 +197,30 @@ class TagSpider(Spider):
             self.checkpoint.page_parsed(response.url, chain.start_url)
         now = datetime.now(UTC)
         listing = extract_listing(response.selector, response.url, now=now, profiles=self.profiles)
-        fetched_at = now.isoformat()
+        fetched_at = response.meta.get(FETCHED_AT) or now.isoformat()
+        warc_file, warc_offset = response.meta.get(WARC_RECORD, (None, None))
         stats.set_value("newsarchive/current_tag", listing.tag)
-        new_in_chain = 0
-        for position, found in enumerate(listing.stories, start=1):
-            key = canonical_url(found.url)
-            if key not in chain.seen_stories:
-                chain.seen_stories.add(key)
-                new_in_chain += 1
-            yield Story(
-                url=found.url,
-                headline=found.headline,
-                teaser=found.teaser,
-                published_at=found.published_at,
-                author=found.author,
-                image_url=found.image_url,
-                tag=listing.tag,
-                extraction_method=found.extraction_method,
-                date_source=found.date_source,
-                listing_url=response.url,
-                page_number=page_number,
-                position=position,
-                fetched_at=fetched_at,
-            )
+        walk = chain.walk
+        walk.pages += 1
+        walk.stories += len(listing.stories)
+        walk.tag, walk.site = walk.tag or listing.tag, walk.site or host_of(response.url)
+        keys = [canonical_url(urljoin(response.url, found.url)) for found in listing.stories]
+        new_in_chain = [key for key in dict.fromkeys(keys) if key not in chain.seen_stories]
+        chain.seen_stories.update(new_in_chain)
+        if chain.mode == "incremental":
+            self._count_known(chain, new_in_chain)
+        yield from listing_stories(listing, page_number, fetched_at, warc_file, warc_offset)
         if not listing.stories:
             stats.inc_value("newsarchive/pages_without_stories")
-        next_request = self._next(listing.next_page, chain, page_number, new_in_chain)
+        next_request = self._next(listing.next_page, chain, page_number, len(new_in_chain))
         if next_request is not None:
             yield next_request
+
+    def _count_known(self, chain: Chain, keys: list[str]) -> None:
+        """Count a page whose stories the archive holds already: one query for the page."""
+        fresh = set(keys) - self.archive.known_urls(keys) if keys else set()
+        chain.pages_without_new = 0 if fresh else chain.pages_without_new + 1
+        self.crawler.stats.inc_value("newsarchive/stories_known_on_listing", len(keys) - len(fresh))
 
     def _next(
         self, next_page: str | None, chain: Chain, page_number: int, new_in_chain: int
@@ -155,6 +231,8 @@ class TagSpider(Spider):
             reason = "last_page"
         elif not new_in_chain:
             reason = "no_new_stories"  # an empty page, or a pagination loop
+        elif chain.pages_without_new >= self.stop_after:
+            reason = "known_stories"  # an incremental crawl has reached what it had
         elif host_of(next_page) != chain.host:
             reason = "offsite_next"
         elif self.max_pages and page_number >= self.max_pages:
@@ -166,12 +244,14 @@ class TagSpider(Spider):
         else:
             return self._listing_request(next_page, chain, page_number + 1)
         stats.inc_value(f"newsarchive/chain_end/{reason}")
+        chain.walk.end_reason = reason
         logger.info("%s: pagination ends at page %d (%s)", chain.start_url, page_number, reason)
         return None
 
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request
         page_number = request.cb_kwargs["page_number"]
+        request.cb_kwargs["chain"].walk.end_reason = "error"
         if failure.check(HttpError):
             status = failure.value.response.status
             self._fail(request.url, page_number, f"HTTP {status}", f"http_{status}")

@@ -31,6 +31,15 @@ def database_url(target: str | None) -> URL:
         ) from None
 
 
+def warc_directory(target: str | None) -> Path:
+    """Where a run's WARC files go by default: `warc/` beside a SQLite archive file (so
+    `data/warc/` for the default archive), else `data/warc/`."""
+    url = database_url(target)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).parent / "warc"
+    return (DEFAULT_PATH.parent / "warc").resolve()
+
+
 def display_url(url: URL) -> str:
     """The URL as shown to people: a plain path for SQLite files, never a password."""
     if url.get_backend_name() == "sqlite" and url.database:
