@@ -32,7 +32,9 @@ def demo_archive(data_dir: Path) -> Path:
     """The archive `make demo` builds: the bundled sample site, two tags, 34 stories."""
     result = run_cli("demo", "--data-dir", str(data_dir))
     assert result.returncode == 0, result.stderr
-    return data_dir / "demo.sqlite"
+    db = data_dir / "demo.sqlite"
+    assert result.stdout.splitlines()[-1].endswith(f"newsarchive browse --db {db}")
+    return db
 
 
 def dated_archive(data_dir: Path) -> Path:

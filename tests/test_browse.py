@@ -122,7 +122,11 @@ def test_metadata_describes_every_table_and_column_of_the_archive(
             columns = {row[1] for row in conn.execute(f"PRAGMA table_info({name})")} - {"id"}
             assert set(tables[name]["columns"]) == columns, name
             assert tables[name]["description"]
-    assert tables["stories"]["facets"] == ["site", {"tag": "name"}, {"date": "first_seen_at"}]
+    assert tables["stories"]["facets"] == [
+        "site",
+        {"story_tags": "name"},
+        {"date": "first_seen_at"},
+    ]
     assert "fts_table" not in tables["stories"]
     assert set(metadata["databases"]["archive"]["queries"]) == {q.name for q in QUERIES}
     assert metadata["license"] and metadata["source"]

@@ -42,7 +42,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "last_seen_at": "When a crawl last saw the story (UTC)",
             "first_run_id": "The crawl run that first stored it",
         },
-        "facets": ["site", {"tag": "name"}, {"date": "first_seen_at"}],
+        "facets": ["site", {"story_tags": "name"}, {"date": "first_seen_at"}],
         "label_column": "headline",
         "sort_desc": "first_seen_at",
     },
@@ -189,8 +189,8 @@ def _landing(
         "<p>Stories that the crawler found on the tag-listing pages of news sites, read-only. "
         f'Start with the <a href="{base}/stories">stories</a> and narrow them with the facets '
         f"by tag, site or first-seen date. {search}</p>"
-        f'<p>Coverage over time: <a href="/-/dashboards/{DASHBOARD}">stories per tag per '
-        "week</a>.</p>"
+        f'<p>How coverage rose and fell: the <a href="/-/dashboards/{DASHBOARD}">coverage '
+        "timeline</a>, stories per tag per week.</p>"
         f"<h2>Tables</h2><ul>{rows}</ul>"
         f"<h2>Ready-made queries</h2><ul>{canned}</ul>"
     )

@@ -37,15 +37,18 @@ Section = Callable[[Archive], str]
 def counts_section(archive: Archive) -> str:
     found = totals(archive)
     items = [
-        ("Stories", f"{found.stories:,}"),
-        ("Tags", f"{found.tags:,}"),
-        ("Sites", f"{found.sites:,}"),
-        ("Crawl runs", f"{found.runs:,}"),
-        ("First seen", _day(found.first_seen)),
-        ("Last seen", _day(found.last_seen)),
+        ("Stories", found.stories),
+        ("Tags", found.tags),
+        ("Sites", found.sites),
+        ("Crawl runs", found.runs),
     ]
-    cells = "".join(f"<div><dt>{name}</dt><dd>{value}</dd></div>" for name, value in items)
-    return f'<h2>Counts</h2><dl class="counts">{cells}</dl>'
+    cells = "".join(f"<div><dt>{name}</dt><dd>{value:,}</dd></div>" for name, value in items)
+    seen = (
+        f"<p>Seen by crawls from {_day(found.first_seen)} to {_day(found.last_seen)}.</p>"
+        if found.first_seen
+        else ""
+    )
+    return f'<h2>Counts</h2><dl class="counts">{cells}</dl>{seen}'
 
 
 def timeline_section(archive: Archive) -> str:
@@ -98,5 +101,5 @@ def render(archive: Archive, *, now: datetime | None = None) -> str:
     )
 
 
-def _day(moment: datetime | None) -> str:
-    return moment.date().isoformat() if moment else "–"
+def _day(moment: datetime) -> str:
+    return moment.date().isoformat()

@@ -24,7 +24,7 @@ TAGGED = (
 class TagFacet(Facet):
     """Counts the stories of the current selection per tag name."""
 
-    type = "tag"
+    type = "story_tags"
 
     async def facet_results(self) -> tuple[list[dict], list[str]]:
         if self.table != STORIES or not self.get_configs():
