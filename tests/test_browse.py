@@ -141,6 +141,7 @@ def test_metadata_leaves_out_what_the_archive_lacks_and_uses_what_it_has() -> No
     indexed = build_metadata("a", ArchiveTables(frozenset({"stories"}), "story_search"))
     stories = indexed["databases"]["a"]["tables"]["stories"]
     assert (stories["fts_table"], stories["fts_pk"]) == ("story_search", "id")
+    assert indexed["databases"]["a"]["tables"]["story_search"] == {"hidden": True}
     assert "search box" in indexed["description_html"]
 
 

@@ -110,12 +110,16 @@ TIMELINE_DISPLAY = {
 def build_metadata(database: str, tables: ArchiveTables) -> dict[str, Any]:
     """Metadata for the archive served as `database`, limited to the tables it has."""
     queries = [query for query in QUERIES if tables.has(*query.requires)]
-    table_metadata = {name: dict(doc) for name, doc in TABLES.items() if tables.has(name)}
+    described = {name: dict(doc) for name, doc in TABLES.items() if tables.has(name)}
+    landing = _landing(database, described, queries, tables)
+    table_metadata: dict[str, dict[str, Any]] = dict(described)
     if tables.stories_fts:
+        # Searched through the stories table's search box; the index itself is no reading.
         table_metadata["stories"].update(fts_table=tables.stories_fts, fts_pk="id")
+        table_metadata[tables.stories_fts] = {"hidden": True}
     return {
         "title": "News archive",
-        "description_html": _landing(database, table_metadata, queries, tables),
+        "description_html": landing,
         "source": SOURCE,
         "license": LICENCE,
         "databases": {

@@ -59,18 +59,15 @@ DROPPED_OFF_SQL = """
 with latest as (
   select tag_id, max(run_id) as run_id from sightings where tag_id is not null group by tag_id
 ),
-front as (
-  select distinct tag_id, run_id, story_id from sightings
-  where page_number = 1 and tag_id is not null
+latest_pages as (
+  select x.tag_id, x.story_id, min(x.page_number) as page
+  from sightings x join latest l on l.tag_id = x.tag_id and l.run_id = x.run_id
+  group by x.tag_id, x.story_id
 ),
 dropped as (
   select f.tag_id, f.story_id, max(f.run_id) as last_front_run
-  from front f join latest l on l.tag_id = f.tag_id
-  where f.run_id < l.run_id
-    and not exists (
-      select 1 from front n
-      where n.tag_id = f.tag_id and n.run_id = l.run_id and n.story_id = f.story_id
-    )
+  from sightings f join latest l on l.tag_id = f.tag_id
+  where f.page_number = 1 and f.run_id < l.run_id
   group by f.tag_id, f.story_id
 )
 select
@@ -79,15 +76,13 @@ select
   s.headline,
   s.url,
   r.started_at as last_on_first_page,
-  (
-    select min(x.page_number) from sightings x
-    where x.story_id = d.story_id and x.tag_id = d.tag_id and x.run_id = l.run_id
-  ) as page_in_latest_run
+  p.page as page_in_latest_run
 from dropped d
-join latest l on l.tag_id = d.tag_id
+left join latest_pages p on p.tag_id = d.tag_id and p.story_id = d.story_id
 join tags t on t.id = d.tag_id
 join stories s on s.id = d.story_id
 join crawl_runs r on r.id = d.last_front_run
+where p.page is null or p.page > 1
 order by t.name, t.site, last_on_first_page desc, s.headline
 """.strip()
 
