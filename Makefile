@@ -10,7 +10,7 @@ LINT   := newsarchive tests $(wildcard benchmarks)
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
-	$(PYTHON) -m pip install --quiet -e '.[test]'
+	$(PYTHON) -m pip install --quiet -e '.[test,browse]'
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -8,11 +8,23 @@ import sys
 from collections.abc import Sequence
 
 from newsarchive import __version__
-from newsarchive.cli import crawl, db, demo, export, history, inspect, reparse, runs, search
+from newsarchive.cli import (
+    browse,
+    crawl,
+    db,
+    demo,
+    export,
+    history,
+    inspect,
+    reparse,
+    report,
+    runs,
+    search,
+)
 from newsarchive.cli.errors import CLIError
 from newsarchive.storage import ArchiveLocked, DatabaseError, SchemaOutdated, SchemaTooNew
 
-COMMANDS = (crawl, runs, history, search, export, inspect, reparse, db, demo)
+COMMANDS = (crawl, runs, history, search, export, inspect, reparse, browse, report, db, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:
