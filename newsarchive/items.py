@@ -1,4 +1,4 @@
-"""The item a crawl yields: one story as listed on one tag page."""
+"""What a crawl yields: the stories of one listing page, each with where it was seen."""
 
 from __future__ import annotations
 
@@ -29,6 +29,17 @@ class Story:
     # The WARC record of the listing page the story was seen on.
     warc_file: str | None = None
     warc_offset: int | None = None
+
+
+@dataclass(slots=True)
+class ListingPage:
+    """The stories of one listing page, in the order listed: the item the pipelines receive.
+
+    One item per page rather than per story: Scrapy's per-item machinery (spider middleware,
+    signals, the pipeline chain) then runs once for twenty stories instead of twenty times.
+    """
+
+    stories: list[Story]
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from scrapy.http import Headers, HtmlResponse
@@ -16,7 +17,7 @@ from scrapy.responsetypes import responsetypes
 
 from newsarchive.extract import extract_listing
 from newsarchive.items import Story
-from newsarchive.pipelines.normalize import NormalizePipeline
+from newsarchive.pipelines.normalize import normalize
 from newsarchive.pipelines.validate import missing_field
 from newsarchive.spiders.tag import listing_stories
 from newsarchive.storage import Archive
@@ -57,7 +58,6 @@ def reparse(
 
 def _run_stories(located: dict[str, Path | None], result: RunReparse) -> Iterator[Story]:
     """The run's stories as the crawl's pipelines would pass them on."""
-    normalize = NormalizePipeline()
     seen: set[tuple[str, str | None]] = set()
     for recorded, path in located.items():
         for page in read_pages(path):
@@ -65,10 +65,11 @@ def _run_stories(located: dict[str, Path | None], result: RunReparse) -> Iterato
             if response is None:
                 continue
             result.pages += 1
-            listing = extract_listing(response.selector, response.url)
+            fetched = datetime.fromisoformat(page.fetched_at) if page.fetched_at else None
+            listing = extract_listing(response.selector, response.url, now=fetched)
             number = page.page_number or 1
             for story in listing_stories(listing, number, page.fetched_at, recorded, page.offset):
-                story = normalize.process_item(story)
+                story = normalize(story)
                 if missing_field(story) or (story.url, story.tag) in seen:
                     continue
                 seen.add((story.url, story.tag))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from w3lib.url import canonicalize_url, url_query_cleaner
@@ -23,8 +24,21 @@ _DROPPED = frozenset(TRACKING_PARAMS + SESSION_PARAMS)
 _PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sessionid)=[^/?#]*", re.I)
 
 
+# A URL that w3lib's canonicalisation returns unchanged: lower-case http(s) host, a path of plain
+# characters (no percent-escapes, dot segments or `;` parameters), no query, no fragment. Most
+# story links look like this; they skip the full treatment (tests/test_urls.py checks the claim).
+_ALREADY_CANONICAL = re.compile(
+    r"https?://[a-z0-9.-]+"
+    r"(?::(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
+    r"/(?:[A-Za-z0-9_~!$'()*+,=:@-]|\.(?!\.?(?:/|$))|/)*"
+)
+
+
+@lru_cache(maxsize=16384)  # the spider and the normalise pipeline ask for the same URLs in turn
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, no fragment, no tracking or session parameters, sorted query."""
+    if _ALREADY_CANONICAL.fullmatch(url):
+        return url
     url = _PATH_SESSION.sub("", url)
     query = urlsplit(url).query
     if query:

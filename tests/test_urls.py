@@ -1,6 +1,9 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from w3lib.url import canonicalize_url
 
-from newsarchive.urls import canonical_url, host_of, is_web_url
+from newsarchive.urls import _ALREADY_CANONICAL, canonical_url, host_of, is_web_url
 
 
 @pytest.mark.parametrize(
@@ -44,3 +47,9 @@ def test_is_web_url(url: str, ok: bool) -> None:
 
 def test_host_of_ignores_www() -> None:
     assert host_of("https://WWW.Example.org/x") == "example.org"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.from_regex(_ALREADY_CANONICAL, fullmatch=True))
+def test_fast_path_only_takes_urls_w3lib_leaves_unchanged(url: str) -> None:
+    assert canonicalize_url(url, keep_fragments=False) == url

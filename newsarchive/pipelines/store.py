@@ -11,7 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
-from newsarchive.items import Story
+from newsarchive.items import ListingPage, Story
 from newsarchive.signals import batch_stored
 from newsarchive.storage import Archive
 
@@ -69,13 +69,13 @@ class StorePipeline:
         self.timer = LoopingCall(self._flush_if_due)
         self.timer.start(self.batch_seconds, now=False)
 
-    def process_item(self, item: Story) -> Story:
+    def process_item(self, page: ListingPage) -> ListingPage:
         if not self.batch:
             self.batch_started = time.monotonic()
-        self.batch.append(item)
+        self.batch.extend(page.stories)
         if len(self.batch) >= self.batch_size:
             self.flush()
-        return item
+        return page
 
     def _flush_if_due(self) -> None:
         if self.batch and time.monotonic() - self.batch_started >= self.batch_seconds:

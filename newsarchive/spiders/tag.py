@@ -17,7 +17,7 @@ from twisted.python.failure import Failure
 
 from newsarchive.checkpoint import Checkpoint
 from newsarchive.extract import Listing, Profile, extract_listing
-from newsarchive.items import ListingWalk, Story
+from newsarchive.items import ListingPage, ListingWalk, Story
 from newsarchive.middlewares.warc import FETCHED_AT, LISTING, WARC_RECORD
 from newsarchive.profiles import ProfileError, load_profiles
 from newsarchive.storage import Archive
@@ -185,7 +185,7 @@ class TagSpider(Spider):
 
     def parse_listing(
         self, response: Response, chain: Chain, page_number: int
-    ) -> Iterator[Story | Request]:
+    ) -> Iterator[ListingPage | Request]:
         stats = self.crawler.stats
         if not isinstance(response, HtmlResponse):
             kind = response.headers.get("Content-Type", b"no content type").decode("latin-1")
@@ -209,8 +209,11 @@ class TagSpider(Spider):
         chain.seen_stories.update(new_in_chain)
         if chain.mode == "incremental":
             self._count_known(chain, new_in_chain)
-        yield from listing_stories(listing, page_number, fetched_at, warc_file, warc_offset)
-        if not listing.stories:
+        if listing.stories:
+            yield ListingPage(
+                list(listing_stories(listing, page_number, fetched_at, warc_file, warc_offset))
+            )
+        else:
             stats.inc_value("newsarchive/pages_without_stories")
         next_request = self._next(listing.next_page, chain, page_number, len(new_in_chain))
         if next_request is not None:

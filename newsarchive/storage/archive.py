@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, bindparam, delete, func, select, update
+from sqlalchemy import Connection, Engine, Row, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsarchive import __version__
 from newsarchive.items import ListingWalk, Story
-from newsarchive.storage import migrations, search
+from newsarchive.storage import migrations, rows, search
 from newsarchive.storage.engine import (
     DatabaseError,
     database_url,
@@ -41,6 +41,14 @@ _CHUNK = 500
 _TAG_SEPARATOR = "\x1f"
 STORY_FIELDS = (
     "headline", "teaser", "published_at", "date_source", "author", "image_url", "extraction_method",
+)  # fmt: skip
+NEW_STORY_COLUMNS = (
+    "url", *STORY_FIELDS, "site", "first_seen_at", "last_seen_at", "first_run_id",
+)  # fmt: skip
+KNOWN_STORY_COLUMNS = (*STORY_FIELDS, "first_seen_at", "first_run_id", "last_seen_at")
+SIGHTING_COLUMNS = (
+    "story_id", "run_id", "tag_id", "listing_url", "page_number", "position", "seen_at",
+    "warc_file_id", "warc_offset",
 )  # fmt: skip
 # A change to one of these keeps the earlier values as a version.
 TRACKED_FIELDS = ("headline", "teaser", "published_at", "author", "image_url")
@@ -402,38 +410,74 @@ class Archive:
             new=sum(1 for url in latest if url not in current),
             existing=sum(1 for row in current.values() if row.first_run_id != run_id),
         )
-        fresh = [_story_row(s, run_id) for url, s in latest.items() if url not in current]
-        if fresh:
-            conn.execute(self._insert(stories).on_conflict_do_nothing(), fresh)
-        self._update_known(conn, run_id, latest, current, replay=replay)
+        fresh = [story for url, story in latest.items() if url not in current]
         ids = {url: row.id for url, row in current.items()}
-        ids |= self._story_ids(conn, [url for url in latest if url not in current])
+        ids |= self._insert_stories(conn, run_id, fresh)
+        self._update_known(conn, run_id, latest, current, replay=replay)
         tag_ids = self._tag_ids(conn, {(s.site or "", s.tag) for s in batch if s.tag})
         links = {(ids[s.url], tag_ids[(s.site or "", s.tag)]) for s in batch if s.tag}
-        if links:
-            conn.execute(
-                self._insert(story_tags).on_conflict_do_nothing(),
-                [{"story_id": s, "tag_id": t} for s, t in links],
-            )
+        rows.insert_many(
+            conn, story_tags, ("story_id", "tag_id"), list(links), ignore_conflicts=True
+        )
         warc_ids = self._warc_ids(conn, run_id, {s.warc_file for s in batch if s.warc_file})
-        conn.execute(
-            sightings.insert(),
+        seen_at = {
+            value: rows.db_time(conn, _parse_time(value)) for value in {s.fetched_at for s in batch}
+        }
+        rows.insert_many(
+            conn,
+            sightings,
+            SIGHTING_COLUMNS,
             [
-                {
-                    "story_id": ids[s.url],
-                    "run_id": run_id,
-                    "tag_id": tag_ids.get((s.site or "", s.tag)) if s.tag else None,
-                    "listing_url": s.listing_url or "",
-                    "page_number": s.page_number or 0,
-                    "position": s.position or 0,
-                    "seen_at": _parse_time(s.fetched_at),
-                    "warc_file_id": warc_ids.get(s.warc_file) if s.warc_file else None,
-                    "warc_offset": s.warc_offset,
-                }
+                (
+                    ids[s.url],
+                    run_id,
+                    tag_ids.get((s.site or "", s.tag)) if s.tag else None,
+                    s.listing_url or "",
+                    s.page_number or 0,
+                    s.position or 0,
+                    seen_at[s.fetched_at],
+                    warc_ids.get(s.warc_file) if s.warc_file else None,
+                    s.warc_offset,
+                )
                 for s in batch
             ],
         )
         return result
+
+    def _insert_stories(self, conn: Connection, run_id: int, fresh: list[Story]) -> dict[str, int]:
+        """Insert stories new to the archive and index their text; returns their ids by URL."""
+        if not fresh:
+            return {}
+        single_writer = self.dialect == "sqlite"  # the transaction holds the only write lock
+        before = 0
+        if single_writer:
+            before = conn.execute(select(func.max(stories.c.id))).scalar() or 0
+        times: dict[str | None, Any] = {}
+        for story in fresh:
+            if story.fetched_at not in times:
+                times[story.fetched_at] = rows.db_time(conn, _parse_time(story.fetched_at))
+        rows.insert_many(
+            conn,
+            stories,
+            NEW_STORY_COLUMNS,
+            [
+                (
+                    s.url,
+                    *(getattr(s, name) for name in STORY_FIELDS),
+                    s.site or "",
+                    times[s.fetched_at],
+                    times[s.fetched_at],
+                    run_id,
+                )
+                for s in fresh
+            ],
+            ignore_conflicts=True,
+        )
+        if single_writer:
+            search.index_new_stories(conn, after_id=before)
+            query = select(stories.c.url, stories.c.id).where(stories.c.id > before)
+            return {url: id_ for url, id_ in conn.execute(query)}
+        return self._story_ids(conn, [story.url for story in fresh])
 
     def _current(self, conn: Connection, urls: Iterable[str]) -> dict[str, Row]:
         """What the archive holds for each URL it already has."""
@@ -469,24 +513,18 @@ class Archive:
                 if not replay and any(values[f] != getattr(row, f) for f in TRACKED_FIELDS):
                     replaced.append((row, seen))
             earlier = seen < row.first_seen_at
-            values |= {
-                "first_seen_at": seen if earlier else row.first_seen_at,
-                "first_run_id": run_id if earlier else row.first_run_id,
-                "last_seen_at": max(seen, row.last_seen_at),
-            }
-            # Bound parameter names may not be column names in an UPDATE's SET clause.
-            updates.append({"story_id": row.id} | {f"new_{k}": v for k, v in values.items()})
+            updates.append(
+                (
+                    *(values[name] for name in STORY_FIELDS),
+                    rows.db_time(conn, seen if earlier else row.first_seen_at),
+                    run_id if earlier else row.first_run_id,
+                    rows.db_time(conn, max(seen, row.last_seen_at)),
+                    row.id,
+                )
+            )
         if replaced:
             self._keep_versions(conn, run_id, replaced)
-        if updates:
-            conn.execute(
-                update(stories)
-                .where(stories.c.id == bindparam("story_id"))
-                .values(
-                    {k.removeprefix("new_"): bindparam(k) for k in updates[0] if k != "story_id"}
-                ),
-                updates,
-            )
+        rows.update_many(conn, stories, KNOWN_STORY_COLUMNS, updates)
 
     def _keep_versions(
         self, conn: Connection, run_id: int, replaced: list[tuple[Row, datetime]]

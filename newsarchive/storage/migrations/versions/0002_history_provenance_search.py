@@ -15,9 +15,6 @@ depends_on = None
 SQLITE_SEARCH = (
     "CREATE VIRTUAL TABLE stories_fts USING fts5(headline, teaser, content='stories', "
     "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-    "CREATE TRIGGER stories_fts_insert AFTER INSERT ON stories BEGIN "
-    "INSERT INTO stories_fts(rowid, headline, teaser) VALUES (new.id, new.headline, new.teaser); "
-    "END",
     "CREATE TRIGGER stories_fts_delete AFTER DELETE ON stories BEGIN "
     "INSERT INTO stories_fts(stories_fts, rowid, headline, teaser) "
     "VALUES ('delete', old.id, old.headline, old.teaser); END",
