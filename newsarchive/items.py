@@ -26,9 +26,11 @@ class Story:
     page_number: int | None = None
     position: int | None = None
     fetched_at: str | None = None
-    # The WARC record of the listing page the story was seen on.
+    # The WARC record of the listing page the story was seen on: its offset, or while the crawl
+    # writes it on the writer thread, its key there (newsarchive.writer.Writer.offsets).
     warc_file: str | None = None
     warc_offset: int | None = None
+    warc_key: int | None = None
 
 
 @dataclass(slots=True)

@@ -6,12 +6,14 @@ python -m tests.crawlproc cli [--pause-at POINT:N] -- ARGS...
     Run `newsarchive ARGS`; with a crash point, announce on stdout when the crawl reaches it:
     `sightings:N` after the N-th batch's sightings are inserted, inside its open transaction,
     then hang there (for the test to kill -9); `commit:N` as the N-th batch commit starts,
-    without stopping (the kill races the commit itself).
+    without stopping (the kill races the commit itself); `fail:N` makes the N-th batch's
+    sightings insert fail as a full disk would.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import time
 from typing import Any
@@ -25,7 +27,13 @@ MARKER = "CRASHPOINT"
 def install_crash_point(spec: str) -> None:
     point, _, nth = spec.partition(":")
     wanted = int(nth or 1)
-    batches = {"seen": 0, "open": False}
+    batches = {"seen": 0, "open": False, "tried": 0}
+
+    def before_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if point == "fail" and statement.lstrip().upper().startswith("INSERT INTO SIGHTINGS"):
+            batches["tried"] += 1
+            if batches["tried"] == wanted:
+                raise sqlite3.OperationalError("disk I/O error")
 
     def after_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if not statement.lstrip().upper().startswith("INSERT INTO SIGHTINGS"):
@@ -42,6 +50,7 @@ def install_crash_point(spec: str) -> None:
             if point == "commit" and batches["seen"] == wanted:
                 print(MARKER, flush=True)
 
+    event.listen(Engine, "before_cursor_execute", before_execute)
     event.listen(Engine, "after_cursor_execute", after_execute)
     event.listen(Engine, "commit", commit)
 

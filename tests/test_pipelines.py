@@ -31,17 +31,21 @@ def stats() -> MemoryStatsCollector:
 
 
 def test_normalize_text_and_urls() -> None:
-    (item,) = NormalizePipeline().process_item(
-        page(
-            make(
-                url=" /2024/07/a/?utm_source=x&id=3#top ",
-                headline="  Peru&#8217;s\n\t  march &amp; strike\x07 ",
-                teaser="   ",
-                image_url="/img/a.jpg",
-                tag=" Peru ",
+    (item,) = (
+        NormalizePipeline()
+        .process_item(
+            page(
+                make(
+                    url=" /2024/07/a/?utm_source=x&id=3#top ",
+                    headline="  Peru&#8217;s\n\t  march &amp; strike\x07 ",
+                    teaser="   ",
+                    image_url="/img/a.jpg",
+                    tag=" Peru ",
+                )
             )
         )
-    ).stories
+        .stories
+    )
     assert item.url == "https://news.example.org/2024/07/a/?id=3"
     assert item.headline == "Peru’s march & strike"
     assert item.teaser is None
@@ -51,9 +55,11 @@ def test_normalize_text_and_urls() -> None:
 
 
 def test_normalize_rejects_non_web_links() -> None:
-    (item,) = NormalizePipeline().process_item(
-        page(make(url="javascript:void(0)", image_url="data:x"))
-    ).stories
+    (item,) = (
+        NormalizePipeline()
+        .process_item(page(make(url="javascript:void(0)", image_url="data:x")))
+        .stories
+    )
     assert item.url == ""
     assert item.image_url is None
 

@@ -100,6 +100,11 @@ def outcome(result: CrawlResult) -> int:
     """Exit status of a finished crawl; raises CLIError with the reason when it failed."""
     if result.failures:
         raise CLIError(_failed(result), CLIError.START_FAILED)
+    if result.stats.get("newsarchive/store_failed"):
+        raise CLIError(
+            f"the crawl stopped: stories could not be written to {result.archive}",
+            CLIError.DATABASE,
+        )
     if result.status == "interrupted":
         raise CLIError("crawl interrupted", 130)
     if result.shortfalls:

@@ -1,4 +1,4 @@
-"""Write stories to the archive in batches sized by rows and by time."""
+"""Write stories to the archive in batches sized by rows and by time, on the writer thread."""
 
 from __future__ import annotations
 
@@ -9,11 +9,15 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet.defer import Deferred
 from twisted.internet.task import LoopingCall
+from twisted.python.failure import Failure
 
 from newsarchive.items import ListingPage, Story
 from newsarchive.signals import batch_stored
 from newsarchive.storage import Archive
+from newsarchive.writer import Writer
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +43,10 @@ def crawl_settings(crawler: Crawler) -> dict[str, Any]:
     }
 
 
+class SkippedBatch(Exception):
+    """A batch not written because an earlier one failed (the crawl is stopping)."""
+
+
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
@@ -52,6 +60,10 @@ class StorePipeline:
         self.batch: list[Story] = []
         self.batch_started = 0.0
         self.timer: LoopingCall | None = None
+        self.writer = Writer.of(crawler)
+        self.broken = (
+            False  # set on the writer thread once a batch failed: later ones are not tried
+        )
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -69,37 +81,72 @@ class StorePipeline:
         self.timer = LoopingCall(self._flush_if_due)
         self.timer.start(self.batch_seconds, now=False)
 
-    def process_item(self, page: ListingPage) -> ListingPage:
+    def process_item(self, page: ListingPage) -> ListingPage | Deferred:
         if not self.batch:
             self.batch_started = time.monotonic()
         self.batch.extend(page.stories)
         if len(self.batch) >= self.batch_size:
-            self.flush()
+            stored = self.flush()
+            if self.writer.busy():  # the database is behind: this page waits for its batch
+                return stored.addCallback(lambda _: page)
         return page
 
     def _flush_if_due(self) -> None:
         if self.batch and time.monotonic() - self.batch_started >= self.batch_seconds:
             self.flush()
 
-    def flush(self) -> None:
+    def flush(self) -> Deferred:
+        """Hand the batch to the writer thread; stats and `batch_stored` follow its commit."""
         batch, self.batch = self.batch, []
-        result = self.archive.store(self.run_id, batch)
+        stored = self.writer.submit(self._store, batch)
+        stored.addCallbacks(self._stored, self._failed, callbackArgs=(batch,))
+        return stored
+
+    def _store(self, batch: list[Story]) -> object:
+        """On the writer thread, after the WARC records of these pages were written."""
+        if self.broken:
+            raise SkippedBatch
+        for story in batch:
+            if story.warc_key is not None:
+                story.warc_offset = self.writer.offsets.get(story.warc_key)
+        try:
+            return self.archive.store(self.run_id, batch)
+        except Exception:
+            self.broken = True
+            raise
+
+    def _stored(self, result: object, batch: list[Story]) -> None:
         self.stats.inc_value("newsarchive/stories_new", result.new)
         self.stats.inc_value("newsarchive/stories_existing", result.existing)
         self.stats.inc_value("newsarchive/sightings", len(batch))
         self.crawler.signals.send_catch_log(signal=batch_stored, batch=batch)
 
-    def close_spider(self) -> None:
+    def _failed(self, failure: Failure) -> None:
+        """A batch that cannot be written ends the crawl: going on would lose more stories."""
+        if failure.check(SkippedBatch):
+            return
+        logger.error("cannot store stories in %s: %s", self.target_name, failure.getErrorMessage())
+        self.stats.inc_value("newsarchive/store_failed")
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_failed"))
+
+    @property
+    def target_name(self) -> str:
+        return self.archive.location if self.archive else str(self.target)
+
+    def close_spider(self) -> Deferred:
         if self.timer and self.timer.running:
             self.timer.stop()
         if self.batch:
             self.flush()
+        return self.writer.drained()
 
     def spider_closed(self, spider: object, reason: str) -> None:
         if self.archive is None or self.run_id is None:
             return
         stats = self.stats
-        if reason != "finished":
+        if stats.get_value("newsarchive/store_failed"):
+            status = "failed"
+        elif reason != "finished":
             status = "interrupted"
         elif stats.get_value("newsarchive/start_failed", 0) and not stats.get_value(
             "newsarchive/pages", 0

@@ -51,6 +51,7 @@ def listing_stories(
     fetched_at: str,
     warc_file: str | None = None,
     warc_offset: int | None = None,
+    warc_key: int | None = None,
 ) -> Iterator[Story]:
     """The items for the stories of one extracted listing page, in the order listed."""
     for position, found in enumerate(listing.stories, start=1):
@@ -70,6 +71,7 @@ def listing_stories(
             fetched_at=fetched_at,
             warc_file=warc_file,
             warc_offset=warc_offset,
+            warc_key=warc_key,
         )
 
 
@@ -198,7 +200,7 @@ class TagSpider(Spider):
         now = datetime.now(UTC)
         listing = extract_listing(response.selector, response.url, now=now, profiles=self.profiles)
         fetched_at = response.meta.get(FETCHED_AT) or now.isoformat()
-        warc_file, warc_offset = response.meta.get(WARC_RECORD, (None, None))
+        warc_file, warc_key = response.meta.get(WARC_RECORD, (None, None))
         stats.set_value("newsarchive/current_tag", listing.tag)
         walk = chain.walk
         walk.pages += 1
@@ -211,7 +213,9 @@ class TagSpider(Spider):
             self._count_known(chain, new_in_chain)
         if listing.stories:
             yield ListingPage(
-                list(listing_stories(listing, page_number, fetched_at, warc_file, warc_offset))
+                list(
+                    listing_stories(listing, page_number, fetched_at, warc_file, warc_key=warc_key)
+                )
             )
         else:
             stats.inc_value("newsarchive/pages_without_stories")
