@@ -58,7 +58,9 @@ from newsarchive.extract.tag import PREFIX, TITLES, find_tag, tag_from_url
 from newsarchive.extract.text import INVISIBLE, is_read_more, visible_text
 
 VERIFY_EVERY = 40  # pages read with a layout between two full extractions that check it
-MIN_SHARE = 0.5  # a page with fewer entries than this share of the learned page's is suspect
+# A page with fewer entries than this share of the learned page's is suspect (a last page
+# often holds a few stories only, and each fallback costs a full extraction).
+MIN_SHARE = 0.25
 LAYOUTS_PER_SITE = 4  # a site may use a few templates (tags, categories, search)
 LEARN_BACKOFF = 10  # pages of a site extracted in full after a page that taught no layout
 MAX_CANDIDATES = 12  # element paths tried per field while learning

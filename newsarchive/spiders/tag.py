@@ -16,7 +16,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newsarchive.checkpoint import Checkpoint
-from newsarchive.extract import Listing, Profile, extract_listing
+from newsarchive.extract import Listing, Profile
+from newsarchive.extract.learned import LayoutCache
 from newsarchive.items import ListingWalk, Story
 from newsarchive.middlewares.warc import FETCHED_AT, LISTING, WARC_RECORD
 from newsarchive.profiles import ProfileError, load_profiles
@@ -105,6 +106,8 @@ class TagSpider(Spider):
         self.archive: Archive | None = None
         self.profiles: tuple[Profile, ...] = ()
         self.checkpoint: Checkpoint | None = None
+        # Site layouts learned on this crawl's first pages, to read the later pages quickly.
+        self.layouts = LayoutCache()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TagSpider:
@@ -196,7 +199,10 @@ class TagSpider(Spider):
         if self.checkpoint:
             self.checkpoint.page_parsed(response.url, chain.start_url)
         now = datetime.now(UTC)
-        listing = extract_listing(response.selector, response.url, now=now, profiles=self.profiles)
+        listing = self.layouts.extract(
+            response.selector, response.url, now=now, profiles=self.profiles
+        )
+        stats.inc_value(f"newsarchive/extract/{'learned' if listing.learned else 'full'}_pages")
         fetched_at = response.meta.get(FETCHED_AT) or now.isoformat()
         warc_file, warc_offset = response.meta.get(WARC_RECORD, (None, None))
         stats.set_value("newsarchive/current_tag", listing.tag)
