@@ -71,8 +71,8 @@ _BASE = etree.XPath("/html/head/base/@href")
 _DATE_ATTRS = ("datetime", "content", "title")
 
 
-class _Stale(Exception):
-    """The layout does not fit this page."""
+class Stale(Exception):
+    """The layout does not fit this page (raised by `read`)."""
 
 
 class _Unlearnable(Exception):
@@ -181,7 +181,7 @@ class LayoutCache:
         for layout in list(site.layouts):
             try:
                 listing = read(layout, page, url, now)
-            except _Stale:
+            except Stale:
                 continue
             layout.pages_read += 1
             site.layouts.remove(layout)
@@ -235,14 +235,14 @@ def same_listing(a: Listing, b: Listing) -> bool:
 
 
 def read(layout: Layout, page: Selector, url: str, now: datetime | None) -> Listing:
-    """The listing read with `layout`; raises _Stale where the layout no longer fits."""
+    """The listing read with `layout`; raises Stale where the layout no longer fits."""
     root = page.root
     containers = layout.container(root)
     if len(containers) != 1:
-        raise _Stale
+        raise Stale
     boxes = layout.entries(containers[0])
     if len(boxes) < layout.min_entries:
-        raise _Stale
+        raise Stale
     here = _Page(page, url, _base(root, url), now)
     stories: list[ExtractedStory] = []
     seen: set[str] = set()
@@ -277,7 +277,7 @@ def _entries(layout: Layout, boxes: list[Element]) -> list[_Entry]:
         title = _first(layout.title, box)
         link = title if layout.link is layout.title else _first(layout.link, box)
         if title is None or link is None:
-            raise _Stale
+            raise Stale
         entries.append(_Entry(box, nodes, title, link))
     return entries
 
@@ -286,7 +286,7 @@ def _story(layout: Layout, here: _Page, entry: _Entry) -> ExtractedStory:
     headline = visible_text(entry.title)
     url = absolute_href(entry.link.get("href"), here.base)
     if not headline or url is None:
-        raise _Stale
+        raise Stale
     published = _date(layout.date, here, entry, url)
     return ExtractedStory(
         url=url,
@@ -303,7 +303,7 @@ def _story(layout: Layout, here: _Page, entry: _Entry) -> ExtractedStory:
 def _at(rule: Rule, entry: _Entry) -> Element | None:
     found = _first(rule.path, entry.box)
     if found is None and rule.required:
-        raise _Stale
+        raise Stale
     return found
 
 
@@ -382,7 +382,7 @@ def _next(layout: Layout, page: Selector, root: Element, base: str, url: str) ->
             if target is None:
                 continue
             if usable_next(href, base, url) is None or not same_site(target, url):
-                raise _Stale  # the learned link leads back to this page or off the site
+                raise Stale  # the learned link leads back to this page or off the site
             return target
     found = find_next_page(page, base, url)
     if found and layout.next_page is None:
@@ -401,7 +401,7 @@ def learn(page: Selector, url: str, now: datetime | None, full: Listing) -> Layo
     try:
         layout = _derive(page, root, url, now, full)
         return layout if same_listing(read(layout, page, url, now), full) else None
-    except (_Unlearnable, _Stale, etree.XPathError):
+    except (_Unlearnable, Stale, etree.XPathError):
         return None
 
 
@@ -631,7 +631,7 @@ def _first_fit(
         try:
             if any(value(rule, e, fresh) != expected(e.story) for e in entries):
                 continue
-        except _Stale:
+        except Stale:
             continue
         if rule.path is not None and all(rule.path(e.box) for e in entries):
             return replace(rule, required=True)
