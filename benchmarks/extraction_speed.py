@@ -4,6 +4,11 @@ Every layer runs on every page (whether or not it would win there), then the who
 `extract_listing` and the pagination finder. Each figure is the median of REPEATS runs over all
 pages; the baseline is parsing the same pages into a Selector, and every layer is shown as a
 ratio to it (how many parses one layer's run costs).
+
+Then the learned layouts on the generated benchmark site (a classic WordPress theme): pages of
+a few tags read in crawl order through one `LayoutCache` (learning on the first page, checking
+against full extraction every so often), and the learned read alone on the later pages, against
+full extraction and parsing of the same pages.
 """
 
 from __future__ import annotations
@@ -16,13 +21,18 @@ from pathlib import Path
 
 from parsel import Selector
 
+from benchmarks import sitegen
 from newsarchive.extract import LAYERS, extract_listing
 from newsarchive.extract.context import page_context
+from newsarchive.extract.learned import LayoutCache, learn, read
 from newsarchive.extract.pagination import find_next_page
 
 REPEATS = 5
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
 LISTINGS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "listings"
+SITE = Path(__file__).resolve().parent / "out" / "site"
+SITE_TAGS = 5  # tags of the generated site read in the learned-layout figures
+BASE = "http://127.0.0.1:8000"
 
 
 def pages() -> list[tuple[str, str]]:
@@ -48,6 +58,11 @@ def median_seconds(work: Callable[[], object]) -> float:
 
 
 def run() -> None:
+    layers()
+    learned()
+
+
+def layers() -> None:
     sources = pages()
     if not sources:
         print("no pages found (corpus or fixtures missing)")
@@ -78,3 +93,52 @@ def run() -> None:
     print(f"{'step':34} {'pages/s':>9} {'x parse':>8}")
     for name, seconds in rows:
         print(f"{name:34} {count / seconds:9.1f} {seconds / baseline:8.1f}")
+
+
+def site_pages() -> list[tuple[str, str]]:
+    """(html, URL) of every page of the first SITE_TAGS tags, in crawl order."""
+    sitegen.generate(SITE)
+    found = []
+    for tag in range(SITE_TAGS):
+        for number in range(1, sitegen.PAGES + 1):
+            path = sitegen.page_url(tag, number)
+            html = (SITE / path.strip("/") / "index.html").read_text(encoding="utf-8")
+            found.append((html, BASE + path))
+    return found
+
+
+def crawl_order(parsed: list[tuple[Selector, str]]) -> None:
+    """Every page through one cache, as a crawl reads them."""
+    cache = LayoutCache()
+    for page, url in parsed:
+        cache.extract(page, url)
+
+
+def learned() -> None:
+    sources = site_pages()
+    parsed = [(Selector(text=html), url) for html, url in sources]
+    later = [(page, url) for page, url in parsed if "/page/" in url]
+    layout = learn(*parsed[0], None, extract_listing(*parsed[0]))
+    if layout is None:
+        print("no layout learned on the generated site")
+        return
+    baseline = median_seconds(lambda: [Selector(text=html) for html, _ in sources]) / len(sources)
+    rows = [
+        ("parse HTML (baseline)", baseline),
+        (
+            "extract_listing (all layers)",
+            median_seconds(lambda: [extract_listing(p, u) for p, u in later]) / len(later),
+        ),
+        (
+            "learned layout, later pages",
+            median_seconds(lambda: [read(layout, p, u, None) for p, u in later]) / len(later),
+        ),
+        (
+            "LayoutCache, every page",
+            median_seconds(lambda: crawl_order(parsed)) / len(parsed),
+        ),
+    ]
+    print(f"\ngenerated site: {SITE_TAGS} tags x {sitegen.PAGES} pages, median of {REPEATS} runs")
+    print(f"{'step':34} {'ms/page':>9} {'pages/s':>9} {'x parse':>8}")
+    for name, seconds in rows:
+        print(f"{name:34} {seconds * 1000:9.2f} {1 / seconds:9.1f} {seconds / baseline:8.1f}")

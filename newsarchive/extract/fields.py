@@ -170,9 +170,18 @@ def _dateline(el: Element, parts: list[str]) -> bool:
 
 
 def _substantial(text: str) -> bool:
-    letters = sum(ch.isalpha() for ch in text)
-    wide = sum(ord(ch) > 0x2E80 for ch in text)  # CJK: a few characters say a lot
-    return letters >= MIN_TEASER or wide >= 4
+    """At least MIN_TEASER letters, or 4 CJK characters (a few say a lot); stops once settled."""
+    letters = wide = 0
+    for ch in text:
+        if ch.isalpha():
+            letters += 1
+            if letters >= MIN_TEASER:
+                return True
+        if ord(ch) > 0x2E80:
+            wide += 1
+            if wide >= 4:
+                return True
+    return False
 
 
 def entry_date(

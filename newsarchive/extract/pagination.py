@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlsplit
 
+from lxml import etree
 from parsel import Selector
 
 from newsarchive.extract.dom import Element, ancestors
@@ -69,6 +70,7 @@ CURRENT = (
 _TRIM = re.compile(r"^[\s\[\](){}«»›‹→←…\.\-–—:|·•]+|[\s\[\](){}«»›‹→←…\.\-–—:|·•]+$")
 PAGE_PATH = re.compile(r"/page/(\d+)/?$")
 PAGE_PARAMS = frozenset(("page", "paged", "pg", "p", "pageno", "pagenum", "pagina", "seite"))
+NEXT_LINK = etree.XPath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href")
 
 
 def find_next_page(page: Selector, base: str, url: str) -> str | None:
@@ -76,16 +78,15 @@ def find_next_page(page: Selector, base: str, url: str) -> str | None:
     root = page.root
     if not isinstance(root, Element):
         return None
-    for href in root.xpath(
-        "//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
-    ):
-        found = _usable(str(href), base, url)
+    for href in NEXT_LINK(root):
+        found = usable_next(str(href), base, url)
         if found:
             return found
     return _labelled(root, base, url) or _numbered(root, base, url) or _by_url(root, base, url)
 
 
-def _usable(href: str | None, base: str, url: str) -> str | None:
+def usable_next(href: str | None, base: str, url: str) -> str | None:
+    """`href` resolved, unless it leads back to this page or to newer posts."""
     found = absolute_href(href, base)
     if not found or _same_page(found, url):
         return None
@@ -111,7 +112,7 @@ def _labelled(root: Element, base: str, url: str) -> str | None:
     for link in root.iter("a"):
         score = _next_score(link)
         if score > best_score:
-            found = _usable(link.get("href"), base, url)
+            found = usable_next(link.get("href"), base, url)
             if found:
                 best, best_score = found, score
     return best
@@ -182,7 +183,7 @@ def _after(current: Element, base: str, url: str) -> str | None:
     for container in _parents(current, 3):
         for link in container.iter("a"):
             if (visible_text(link) or "").strip() == wanted:
-                found = _usable(link.get("href"), base, url)
+                found = usable_next(link.get("href"), base, url)
                 if found:
                     return found
     return None
@@ -191,7 +192,7 @@ def _after(current: Element, base: str, url: str) -> str | None:
 def _by_url(root: Element, base: str, url: str) -> str | None:
     """A link to this very URL with its page number one higher (or a first page's page 2)."""
     for link in root.iter("a"):
-        found = _usable(link.get("href"), base, url)
+        found = usable_next(link.get("href"), base, url)
         if found and _follows(url, found):
             return found
     return None

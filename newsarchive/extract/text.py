@@ -7,7 +7,6 @@ import re
 from lxml import etree
 from parsel import Selector
 
-_SPACE = re.compile(r"\s+")
 _BLOCK = frozenset((
     "p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "dd", "dt",
     "ul", "ol", "table", "section", "article", "header", "footer", "blockquote", "figure",
@@ -30,22 +29,23 @@ READ_MORE = re.compile(
     r"|और पढ़ें|اقرأ المزيد|המשך לקרוא)$",
     re.I,
 )
-_LABEL_TRIM = re.compile(r"^[\s\[\](){}<>«»›‹→←…»\.\-–—:|]+|[\s\[\](){}<>«»›‹→←…»\.\-–—:|]+$")
+# Brackets, arrows and dots around a label ("[Read more…]", "Weiterlesen →").
+_LABEL_TRIM = " [](){}<>«»›‹→←….-–—:|"
 
 
 def clean(text: str | None) -> str | None:
     """Collapse whitespace; empty text becomes None."""
     if text is None:
         return None
-    text = _SPACE.sub(" ", text).strip()
-    return text or None
+    # str.split() and the regex \s agree on what whitespace is; splitting is several times faster.
+    return " ".join(text.split()) or None
 
 
 def is_read_more(label: str | None) -> bool:
     """True for a "Read more" / "Weiterlesen →" / "[continua...]" label."""
     if not label:
         return False
-    return bool(READ_MORE.match(_LABEL_TRIM.sub("", _SPACE.sub(" ", label)).lower()))
+    return bool(READ_MORE.match(" ".join(label.split()).strip(_LABEL_TRIM).lower()))
 
 
 def _skipped(el: etree._Element, skip: tuple[str, ...], teaser: bool) -> bool:

@@ -25,9 +25,15 @@ def better_encoding(body: bytes, declared: str) -> str | None:
     except LookupError:
         return None
     if name == "utf-8":
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return None  # the common case: the label is right
         text = body.decode("utf-8", errors="replace")
         invalid = text.count("\ufffd")
-        valid = sum(1 for char in text if char > "\x7f") - invalid
+        valid = len(text) - len(text.encode("ascii", "ignore")) - invalid
         # A few stray bytes in a UTF-8 page stay replaced; a page of them is cp1252.
         return "cp1252" if invalid > valid else None
     if name in SINGLE_BYTE_WESTERN and not body.isascii():

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -16,7 +15,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newsarchive.checkpoint import Checkpoint
-from newsarchive.extract import Listing, Profile, extract_listing
+from newsarchive.extract import Listing, Profile
+from newsarchive.extract.learned import LayoutCache
 from newsarchive.items import ListingPage, ListingWalk, Story
 from newsarchive.middlewares.warc import FETCHED_AT, LISTING, WARC_RECORD
 from newsarchive.profiles import ProfileError, load_profiles
@@ -107,6 +107,8 @@ class TagSpider(Spider):
         self.archive: Archive | None = None
         self.profiles: tuple[Profile, ...] = ()
         self.checkpoint: Checkpoint | None = None
+        # Site layouts learned on this crawl's first pages, to read the later pages quickly.
+        self.layouts = LayoutCache()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TagSpider:
@@ -198,7 +200,10 @@ class TagSpider(Spider):
         if self.checkpoint:
             self.checkpoint.page_parsed(response.url, chain.start_url)
         now = datetime.now(UTC)
-        listing = extract_listing(response.selector, response.url, now=now, profiles=self.profiles)
+        listing = self.layouts.extract(
+            response.selector, response.url, now=now, profiles=self.profiles
+        )
+        stats.inc_value(f"newsarchive/extract/{'learned' if listing.learned else 'full'}_pages")
         fetched_at = response.meta.get(FETCHED_AT) or now.isoformat()
         warc_file, warc_key = response.meta.get(WARC_RECORD, (None, None))
         stats.set_value("newsarchive/current_tag", listing.tag)
@@ -206,7 +211,9 @@ class TagSpider(Spider):
         walk.pages += 1
         walk.stories += len(listing.stories)
         walk.tag, walk.site = walk.tag or listing.tag, walk.site or host_of(response.url)
-        keys = [canonical_url(urljoin(response.url, found.url)) for found in listing.stories]
+        keys = [
+            canonical_url(found.url) for found in listing.stories
+        ]  # extraction made them absolute
         new_in_chain = [key for key in dict.fromkeys(keys) if key not in chain.seen_stories]
         chain.seen_stories.update(new_in_chain)
         if chain.mode == "incremental":
