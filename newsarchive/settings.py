@@ -29,6 +29,9 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_DELAY = 1.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Outputs of one response handled at once. The spider yields one item per listing page (plus the
+# next request), so Scrapy's default of 100 would only start 100 idle tasks for every page.
+CONCURRENT_ITEMS = 4
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024

@@ -89,7 +89,7 @@ class Rule:
     """
 
     kind: str
-    path: etree.XPath | None = None
+    path: etree.XPath | ChildPath | None = None
     attr: str | None = None
     source: str | None = None
     relative: bool = False
@@ -107,8 +107,8 @@ class Layout:
     method: str
     container: etree.XPath
     entries: etree.XPath
-    title: etree.XPath
-    link: etree.XPath
+    title: etree.XPath | ChildPath
+    link: etree.XPath | ChildPath
     unwrapped: bool  # entries are a heading and the siblings after it (generic `extents`)
     min_entries: int
     teaser: Rule
@@ -265,9 +265,37 @@ def _base(root: Element, url: str) -> str:
     return urljoin(url, absolute_href(base, url) or url) if base else url
 
 
-def _first(path: etree.XPath, el: Element) -> Element | None:
+def _first(path: etree.XPath | ChildPath, el: Element) -> Element | None:
+    if isinstance(path, ChildPath):
+        return path.first(el)
     found = path(el)
     return found[0] if found else None
+
+
+class ChildPath:
+    """A path of plain child steps, run by lxml's ElementPath: a fraction of an XPath call."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __call__(self, el: Element) -> list[Element]:
+        return el.findall(self.path)
+
+    def first(self, el: Element) -> Element | None:
+        return el.find(self.path)
+
+
+_CHILD_STEP = re.compile(r"[A-Za-z][A-Za-z0-9_-]*(?:\[[0-9]+\]|\[@id='[^']*'\])?")
+
+
+def _compile(path: str) -> etree.XPath | ChildPath:
+    """A relative path compiled once: ElementPath when its steps allow, else XPath."""
+    steps = path.removeprefix("./").split("/")
+    if path.startswith("./") and all(_CHILD_STEP.fullmatch(step) for step in steps):
+        return ChildPath(path)
+    return etree.XPath(path)
 
 
 def _entries(layout: Layout, boxes: list[Element]) -> list[_Entry]:
@@ -424,8 +452,8 @@ def _derive(page: Selector, root: Element, url: str, now: datetime | None, full:
         raise _Unlearnable
     title_path = _relative(boxes[0], found[0][0])
     link_path = _relative(boxes[0], found[0][1])
-    title_xpath = etree.XPath(title_path)
-    link_xpath = title_xpath if link_path == title_path else etree.XPath(link_path)
+    title_xpath = _compile(title_path)
+    link_xpath = title_xpath if link_path == title_path else _compile(link_path)
     for box, (title, link) in zip(boxes, found, strict=True):
         if _first(title_xpath, box) is not title or _first(link_xpath, box) is not link:
             raise _Unlearnable
@@ -618,7 +646,7 @@ def _paths(
                 paths.append(path)
         if len(paths) >= MAX_CANDIDATES:
             break
-    return [etree.XPath(path) for path in paths]
+    return [_compile(path) for path in paths]
 
 
 def _first_fit(
@@ -671,7 +699,7 @@ def _learn_date(entries: list[_Entry], here: _Page) -> Rule:
         for el, entry in _candidates(entries, lambda s, source=source: s.date_source == source):
             attr = attr_of(el, entry.story)
             if attr:
-                path = etree.XPath(_relative(entry.box, el))
+                path = _compile(_relative(entry.box, el))
                 rules += [Rule("path", path, attr, source, url_fallback=u) for u in (False, True)]
     textual = next((e.story for e in entries if e.story.date_source in ("text", "relative")), None)
     if textual is not None:

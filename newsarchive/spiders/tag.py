@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from parsel import Selector
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response
@@ -200,9 +201,10 @@ class TagSpider(Spider):
         if self.checkpoint:
             self.checkpoint.page_parsed(response.url, chain.start_url)
         now = datetime.now(UTC)
-        listing = self.layouts.extract(
-            response.selector, response.url, now=now, profiles=self.profiles
-        )
+        # A Selector of our own, not `response.selector`: that one and the response refer to each
+        # other, so each page's parsed tree would wait for a full garbage collection to be freed.
+        page = Selector(text=response.text, type="html")
+        listing = self.layouts.extract(page, response.url, now=now, profiles=self.profiles)
         stats.inc_value(f"newsarchive/extract/{'learned' if listing.learned else 'full'}_pages")
         fetched_at = response.meta.get(FETCHED_AT) or now.isoformat()
         warc_file, warc_key = response.meta.get(WARC_RECORD, (None, None))
