@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib
 import sys
 
-MODULES = ("extraction_speed",)
+MODULES = (
+    "extraction_speed", "crawl_speed", "crawl_at_scale", "storage_scale", "export_scale",
+)  # fmt: skip
 
 
 def main(names: list[str]) -> int:
@@ -15,7 +17,11 @@ def main(names: list[str]) -> int:
         return 2
     for name in names or MODULES:
         print(f"== {name}")
-        importlib.import_module(f"benchmarks.{name}").run()
+        module = importlib.import_module(f"benchmarks.{name}")
+        if hasattr(module, "run"):
+            module.run()
+        elif module.main([]):
+            return 1
     return 0
 
 
