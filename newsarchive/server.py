@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 
@@ -15,10 +15,14 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@contextmanager
-def serve_directory(root: Path, port: int = 0) -> Iterator[str]:
+def serve_directory(root: Path, port: int = 0) -> AbstractContextManager[str]:
     """Serve `root` on a free loopback port; yields the base URL, e.g. http://127.0.0.1:8123."""
-    handler = partial(_QuietHandler, directory=str(root))
+    return serve_handler(partial(_QuietHandler, directory=str(root)), port)
+
+
+@contextmanager
+def serve_handler(handler: Callable[..., BaseHTTPRequestHandler], port: int = 0) -> Iterator[str]:
+    """Serve requests with `handler` on loopback, in a thread; yields the base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
