@@ -2,8 +2,6 @@
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
-# benchmarks/ joins the lint once it exists.
-LINT   := newsarchive tests $(wildcard benchmarks)
 
 .PHONY: demo test lint bench clean
 
