@@ -99,26 +99,35 @@ class Archive:
     # -- writing ------------------------------------------------------------------------------
 
     def store(self, run_id: int, batch: Sequence[Story]) -> BatchResult:
-        """Upsert a batch of sightings in one transaction: stories, their tags, and sightings."""
+        """Upsert a batch of sightings in one transaction: stories, their tags, and sightings.
+
+        Safe while other processes store the same stories: rows are written in URL order, so
+        concurrent batches lock them in the same order, and whether a story is new is read from
+        the upsert itself rather than from an earlier look-up another writer may have outdated.
+        """
         if not batch:
             return BatchResult()
         latest: dict[str, Story] = {}
         for story in batch:
             latest[story.url] = story
         with self.engine.begin() as conn:
-            known = self._first_runs(conn, latest)
+            earlier = self._stored_by(conn, run_id, latest)
+            first_runs = self._upsert_stories(conn, run_id, [latest[url] for url in sorted(latest)])
+            ids = {url: story_id for url, (story_id, _) in first_runs.items()}
             result = BatchResult(
-                new=sum(1 for url in latest if url not in known),
-                existing=sum(1 for first_run in known.values() if first_run != run_id),
+                new=sum(
+                    1
+                    for url, (_, first) in first_runs.items()
+                    if first == run_id and url not in earlier
+                ),
+                existing=sum(1 for _, first in first_runs.values() if first != run_id),
             )
-            self._upsert_stories(conn, run_id, latest.values())
-            ids = self._story_ids(conn, latest)
             tag_ids = self._tag_ids(conn, {(s.site or "", s.tag) for s in batch if s.tag})
             links = {(ids[s.url], tag_ids[(s.site or "", s.tag)]) for s in batch if s.tag}
             if links:
                 conn.execute(
                     self._insert(story_tags).on_conflict_do_nothing(),
-                    [{"story_id": s, "tag_id": t} for s, t in links],
+                    [{"story_id": s, "tag_id": t} for s, t in sorted(links)],
                 )
             conn.execute(
                 sightings.insert(),
@@ -145,22 +154,20 @@ class Archive:
             )
         return result
 
-    def _first_runs(self, conn: Connection, urls: Iterable[str]) -> dict[str, int | None]:
-        """The run that first stored each URL already in the archive."""
-        found: dict[str, int | None] = {}
+    def _stored_by(self, conn: Connection, run_id: int, urls: Iterable[str]) -> set[str]:
+        """The URLs this run stored in an earlier batch (its own batches are never concurrent)."""
+        found: set[str] = set()
         for chunk in _chunks(list(urls)):
-            query = select(stories.c.url, stories.c.first_run_id).where(stories.c.url.in_(chunk))
-            found.update((key, value) for key, value in conn.execute(query))
+            query = select(stories.c.url).where(
+                stories.c.url.in_(chunk), stories.c.first_run_id == run_id
+            )
+            found.update(conn.execute(query).scalars())
         return found
 
-    def _story_ids(self, conn: Connection, urls: Iterable[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for chunk in _chunks(list(urls)):
-            query = select(stories.c.url, stories.c.id).where(stories.c.url.in_(chunk))
-            found.update((key, value) for key, value in conn.execute(query))
-        return found
-
-    def _upsert_stories(self, conn: Connection, run_id: int, batch: Iterable[Story]) -> None:
+    def _upsert_stories(
+        self, conn: Connection, run_id: int, batch: Sequence[Story]
+    ) -> dict[str, tuple[int, int | None]]:
+        """Insert or update each story; returns url -> (story id, run that first stored it)."""
         rows = [
             {
                 "url": s.url,
@@ -186,19 +193,17 @@ class Archive:
             for name in STORY_FIELDS
             if name != "headline"
         }
-        conn.execute(
-            insert.on_conflict_do_update(
-                index_elements=[stories.c.url],
-                set_={
-                    "headline": excluded.headline,
-                    **kept,
-                    "last_seen_at": func.max(stories.c.last_seen_at, excluded.last_seen_at)
-                    if conn.dialect.name == "sqlite"
-                    else func.greatest(stories.c.last_seen_at, excluded.last_seen_at),
-                },
-            ),
-            rows,
-        )
+        upsert = insert.on_conflict_do_update(
+            index_elements=[stories.c.url],
+            set_={
+                "headline": excluded.headline,
+                **kept,
+                "last_seen_at": func.max(stories.c.last_seen_at, excluded.last_seen_at)
+                if conn.dialect.name == "sqlite"
+                else func.greatest(stories.c.last_seen_at, excluded.last_seen_at),
+            },
+        ).returning(stories.c.url, stories.c.id, stories.c.first_run_id)
+        return {url: (id_, first) for url, id_, first in conn.execute(upsert, rows)}
 
     def _tag_ids(
         self, conn: Connection, wanted: set[tuple[str, str]]
@@ -207,7 +212,7 @@ class Archive:
             return {}
         conn.execute(
             self._insert(tags).on_conflict_do_nothing(),
-            [{"site": site, "name": name} for site, name in wanted],
+            [{"site": site, "name": name} for site, name in sorted(wanted)],
         )
         found: dict[tuple[str, str], int] = {}
         for site in {site for site, _ in wanted}:
