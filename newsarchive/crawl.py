@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from time import monotonic
 from typing import Any
 
+from scrapy import Spider
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
@@ -62,10 +63,15 @@ def crawl(
     if db:
         overrides["NEWSARCHIVE_DB"] = db
     overrides |= settings or {}
-    process = CrawlerProcess(project_settings(overrides))
-    crawler = process.create_crawler(TagSpider)
+    return run_spider(TagSpider, project_settings(overrides), urls=urls, max_pages=max_pages)
+
+
+def run_spider(spider_cls: type[Spider], settings: Settings, **kwargs: Any) -> CrawlResult:
+    """Run one spider to its end in this process and report on it."""
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(spider_cls)
     started = monotonic()
-    process.crawl(crawler, urls=urls, max_pages=max_pages)
+    process.crawl(crawler, **kwargs)
     one_line_logging()  # after crawl(): that is when Scrapy installs its root log handler
     process.start()
     stats = crawler.stats.get_stats()

@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from newsarchive.server import serve_directory
 from newsarchive.storage import Archive
+from tests.servers import redis_binary, redis_server
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -84,6 +86,27 @@ def rows(db: str, sql: str, **params: Any) -> list[tuple]:
             return [tuple(row) for row in conn.execute(text(sql), params)]
     finally:
         engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """$NEWSARCHIVE_TEST_REDIS_URL (flushed by the tests!), else a redis-server of our own."""
+    if url := os.environ.get("NEWSARCHIVE_TEST_REDIS_URL"):
+        yield url
+    elif not redis_binary():
+        pytest.skip("redis-server not installed (apt-get install redis-server)")
+    else:
+        with redis_server(tmp_path_factory.mktemp("redis")) as url:
+            yield url
+
+
+@pytest.fixture
+def redis_url(redis_session: str) -> str:
+    """An empty Redis database for one test."""
+    client = redis.Redis.from_url(redis_session)
+    client.flushdb()
+    client.close()
+    return redis_session
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from newsarchive import __version__
-from newsarchive.cli import crawl, demo, export
+from newsarchive.cli import crawl, demo, enqueue, export, worker
 from newsarchive.cli.errors import CLIError
 from newsarchive.storage import DatabaseError
 
-COMMANDS = (crawl, export, demo)
+COMMANDS = (crawl, export, demo, enqueue, worker)
 
 
 def build_parser() -> argparse.ArgumentParser:

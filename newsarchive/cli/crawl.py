@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db, setting
+from newsarchive.cli.options import add_db, add_settings
 from newsarchive.crawl import CrawlResult, crawl, invalid_urls
 from newsarchive.storage import Archive
 
@@ -22,10 +22,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--max-pages", type=int, metavar="N", help="follow at most N pages per start URL"
     )
-    parser.add_argument(
-        "-s", dest="settings", action="append", type=setting, default=[], metavar="NAME=VALUE",
-        help="override a Scrapy or NEWSARCHIVE_* setting (repeatable)",
-    )  # fmt: skip
+    add_settings(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     parser.set_defaults(handler=handle)
 

@@ -11,6 +11,7 @@ class CLIError(Exception):
     NO_STORIES = 4
     DATABASE = 5
     OUTPUT = 6
+    FRONTIER = 7
 
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 DB_HELP = (
     "archive: a SQLite file path or a SQLAlchemy URL "
@@ -12,6 +13,20 @@ DB_HELP = (
 
 def add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="DB", help=DB_HELP)
+
+
+def add_redis(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--redis", metavar="URL", default=os.environ.get("NEWSARCHIVE_REDIS"),
+        help="the shared frontier: a redis:// URL (default: $NEWSARCHIVE_REDIS)",
+    )  # fmt: skip
+
+
+def add_settings(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-s", dest="settings", action="append", type=setting, default=[], metavar="NAME=VALUE",
+        help="override a Scrapy or NEWSARCHIVE_* setting (repeatable)",
+    )  # fmt: skip
 
 
 def setting(text: str) -> tuple[str, str]:

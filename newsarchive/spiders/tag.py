@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy import Request, Spider
 from scrapy.http import HtmlResponse, Response
@@ -31,6 +31,8 @@ class Chain:
 
 class TagSpider(Spider):
     name = "tag"
+    # False for spiders fed start URLs some other way (the frontier worker).
+    requires_start_urls: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -43,7 +45,7 @@ class TagSpider(Spider):
         # `-a url=A` on the scrapy command line; several URLs separated by spaces or commas.
         given = list(urls or []) + (url.replace(",", " ").split() if url else [])
         self.start_urls = list(dict.fromkeys(given))
-        if not self.start_urls:
+        if not self.start_urls and self.requires_start_urls:
             raise ValueError("no start URL: use -a url=https://site/tag/name/")
         for start in self.start_urls:
             if not is_web_url(start):
@@ -66,13 +68,25 @@ class TagSpider(Spider):
             yield self._listing_request(start_url, chain, 1)
 
     def _listing_request(self, url: str, chain: Chain, page_number: int) -> Request:
-        self.requested.add(canonical_url(url))
+        self._record_request(url)
         return Request(
             url,
             callback=self.parse_listing,
             errback=self.listing_failed,
             cb_kwargs={"chain": chain, "page_number": page_number},
         )
+
+    def _record_request(self, url: str) -> None:
+        self.requested.add(canonical_url(url))
+
+    def _already_requested(self, url: str) -> bool:
+        return canonical_url(url) in self.requested
+
+    def remember_stories(self, chain: Chain, page_number: int, keys: list[str]) -> set[str]:
+        """Note the stories a page of the chain lists; returns those the chain had not shown."""
+        new = set(keys) - chain.seen_stories
+        chain.seen_stories |= new
+        return new
 
     def parse_listing(
         self, response: Response, chain: Chain, page_number: int
@@ -86,12 +100,9 @@ class TagSpider(Spider):
         listing = extract_listing(response.selector, response.url)
         fetched_at = datetime.now(UTC).isoformat()
         stats.set_value("newsarchive/current_tag", listing.tag)
-        new_in_chain = 0
+        keys = [canonical_url(found.url) for found in listing.stories]
+        new_in_chain = len(self.remember_stories(chain, page_number, keys))
         for position, found in enumerate(listing.stories, start=1):
-            key = canonical_url(found.url)
-            if key not in chain.seen_stories:
-                chain.seen_stories.add(key)
-                new_in_chain += 1
             yield Story(
                 url=found.url,
                 headline=found.headline,
@@ -126,7 +137,7 @@ class TagSpider(Spider):
             reason = "offsite_next"
         elif self.max_pages and page_number >= self.max_pages:
             reason = "max_pages"
-        elif canonical_url(next_page) in self.requested:
+        elif self._already_requested(next_page):
             reason = "already_fetched"
         else:
             return self._listing_request(next_page, chain, page_number + 1)
