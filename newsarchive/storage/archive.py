@@ -20,6 +20,8 @@ from newsarchive.storage.schema import crawl_runs, metadata, sightings, stories,
 # Bound parameters per IN (...) look-up; well under every backend's limit.
 _CHUNK = 500
 _TAG_SEPARATOR = "\x1f"
+# PostgreSQL advisory lock key held while creating the tables.
+_SCHEMA_LOCK = 0x6E657773
 STORY_FIELDS = (
     "headline", "teaser", "published_at", "date_source", "author", "image_url", "extraction_method",
 )  # fmt: skip
@@ -54,7 +56,11 @@ class Archive:
             raise DatabaseError(f"cannot use the database {display_url(url)}: {exc}") from None
         archive = cls(engine, display_url(url))
         try:
-            metadata.create_all(archive.engine)
+            with archive.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    # Workers may open a new archive at once: one creates it, the others wait.
+                    conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+                metadata.create_all(conn)
         except SQLAlchemyError as exc:
             archive.close()
             raise DatabaseError(
