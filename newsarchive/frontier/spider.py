@@ -28,10 +28,12 @@ from newsarchive.urls import canonical_url, host_of, is_web_url
 
 logger = logging.getLogger(__name__)
 
-# Request meta: the crawl job, the lease a request was taken under, and the lease that yielded it.
+# Request meta: the crawl job, the lease a request was taken under, the lease that yielded it,
+# and a mark on requests the scheduler took from the queue to hand to its own engine.
 JOB = "newsarchive_job"
 LEASE = "newsarchive_lease"
 PARENT = "newsarchive_parent"
+HANDOFF = "newsarchive_handoff"
 
 
 @dataclass(slots=True)
@@ -70,9 +72,10 @@ class FrontierSpider(RedisMixin, TagSpider):
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
-        """Start entries waiting in the frontier (later ones are read when the worker is idle)."""
-        while requests := list(self.next_requests()):
-            for request in requests:
+        """Start entries waiting in the frontier, taken one at a time as the engine asks, so
+        that workers share them (later ones are read by scrapy-redis when a worker is idle)."""
+        while taken := self.pop_priority_queue(self.redis_key, 1):
+            if request := self.make_request_from_data(taken[0]):
                 yield request
 
     # -- start entries: scrapy-redis' mixin reads them through these two methods ----------------

@@ -8,7 +8,7 @@ Keys (all under `newsarchive:`):
     lease:<id>             hash: the entry, the sorted set it came from and its score there
     jobs                   counter: the last crawl job number
     job:<n>:seen           fingerprints of requests made in job n (its duplicate filter)
-    job:<n>:chain:<hash>   story URL -> first page that listed it, per start URL of job n
+    job:<n>:chain:<hash>   story URL hash -> first page that listed it, per start URL of job n
     host:<name>            when the next request to that site may start
     requeued               counter: leases that went back to their queue unfinished
 
@@ -211,12 +211,14 @@ class Frontier:
         """
         if not keys:
             return set()
-        chain = hashlib.sha1(start_url.encode()).hexdigest()[:20]
-        key = f"{PREFIX}job:{job}:chain:{chain}"
+        key = f"{PREFIX}job:{job}:chain:{_digest(start_url)}"
+        fields = [
+            _digest(story) for story in keys
+        ]  # a fixed 16 bytes a story, however long its URL
         with self.server.pipeline() as pipe:
-            for story in keys:
-                pipe.hsetnx(key, story, page_number)
-            pipe.hmget(key, list(keys)).expire(key, self.job_ttl)
+            for name in fields:
+                pipe.hsetnx(key, name, page_number)
+            pipe.hmget(key, fields).expire(key, self.job_ttl)
             pages = pipe.execute()[-2]
         return {story for story, page in zip(keys, pages, strict=True) if int(page) == page_number}
 
@@ -227,6 +229,10 @@ class Frontier:
         reserved by any worker; returns the seconds to wait until it."""
         wait_ms = self._reserve(keys=[f"{PREFIX}host:{host}"], args=[int(interval * 1000)])
         return int(wait_ms) / 1000
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
 def display_url(url: str) -> str:
