@@ -50,6 +50,7 @@ class Run:
     pages: int
     seconds: float
     cpu: float  # all processes of the variant together
+    load: float  # the machine's 1-minute load average as the run ended (others share it)
 
     @property
     def pages_per_s(self) -> float:
@@ -107,7 +108,8 @@ def run_crawl(base: str, db: str, round_: int) -> Run:
             text("SELECT started_at, finished_at, pages FROM crawl_runs")
         ).one()
     engine.dispose()
-    return Run("crawl", round_, pages, (finished - started).total_seconds(), cpu)
+    seconds = (finished - started).total_seconds()
+    return Run("crawl", round_, pages, seconds, cpu, os.getloadavg()[0])
 
 
 def run_workers(base: str, db: str, redis_url: str, workers: int, round_: int) -> Run:
@@ -130,7 +132,8 @@ def run_workers(base: str, db: str, redis_url: str, workers: int, round_: int) -
     with engine.connect() as conn:
         pages = conn.execute(text("SELECT sum(pages) FROM crawl_runs")).scalar_one()
     engine.dispose()
-    return Run(f"{workers} worker{'s' if workers > 1 else ''}", round_, pages, seconds, cpu)
+    variant = f"{workers} worker{'s' if workers > 1 else ''}"
+    return Run(variant, round_, pages, seconds, cpu, os.getloadavg()[0])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
                 runs.append(run)
                 print(
                     f"round {round_} {variant:10} {run.pages:5d} pages in {run.seconds:6.2f} s"
-                    f" {run.pages_per_s:7.1f} pages/s  cpu {run.cpu:5.1f} s",
+                    f" {run.pages_per_s:7.1f} pages/s  cpu {run.cpu:5.1f} s  load {run.load:4.1f}",
                     flush=True,
                 )
     summary = summarise(runs)
@@ -203,9 +206,14 @@ def summarise(runs: list[Run]) -> dict:
         )
         for v in VARIANTS[1:]
     }
+    cpu_ms = {
+        v: statistics.median(1000 * r[v].cpu / r[v].pages for r in by_round.values())
+        for v in VARIANTS
+    }
     lines = ["median pages/s: " + ", ".join(f"{v} {m:.1f}" for v, m in medians.items())]
+    lines += ["median CPU ms/page: " + ", ".join(f"{v} {m:.1f}" for v, m in cpu_ms.items())]
     lines += [f"median ratio {name}: {value:.2f}" for name, value in ratios.items()]
-    return {"medians": medians, "ratios": ratios, "lines": lines}
+    return {"medians": medians, "cpu_ms_per_page": cpu_ms, "ratios": ratios, "lines": lines}
 
 
 if __name__ == "__main__":
