@@ -21,6 +21,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
 def redis_binary() -> str | None:
     return shutil.which("redis-server") or (
         "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None
@@ -38,7 +43,7 @@ def redis_server(workdir: Path) -> Iterator[str]:
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 10
-        while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
+        while not _listening(port):
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError("redis-server did not start")
             time.sleep(0.02)
