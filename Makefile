@@ -2,13 +2,15 @@
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+# benchmarks/ joins the lint once it exists.
+LINT   := newsarchive tests $(wildcard benchmarks)
 
 .PHONY: demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
-	$(PYTHON) -m pip install --quiet -e '.[test]'
+	$(PYTHON) -m pip install --quiet -e '.[test,browse]'
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -216,7 +216,17 @@ def summarise(runs: list[Run]) -> dict:
     }
     lines = ["median pages/s: " + ", ".join(f"{v} {m:.1f}" for v, m in medians.items())]
     lines += [f"median ratio {name}: {value:.2f}" for name, value in ratios.items()]
-    return {"medians": medians, "ratios": ratios, "lines": lines}
+    # CPU seconds per page are steadier than wall time on a busy machine.
+    cpu_ratios = {
+        f"{a}/{b}": statistics.median(
+            (r[b].cpu / r[b].pages) / (r[a].cpu / r[a].pages) for r in by_round.values()
+        )
+        for a, b in (("newsarchive", "bare"), ("newsarchive", "bare+jsonl"))
+    }
+    lines += [
+        f"median CPU-efficiency ratio {name}: {value:.2f}" for name, value in cpu_ratios.items()
+    ]
+    return {"medians": medians, "ratios": ratios, "cpu_ratios": cpu_ratios, "lines": lines}
 
 
 if __name__ == "__main__":

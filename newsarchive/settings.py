@@ -11,9 +11,15 @@ BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["newsarchive.spiders"]
 NEWSPIDER_MODULE = "newsarchive.spiders"
 
+
+def user_agent(contact: str) -> str:
+    """The User-Agent: the tool, its version and where to reach whoever runs the crawl."""
+    return f"newsarchive/{__version__} (+{contact})"
+
+
 # Who we are and how to reach whoever runs the crawl; see README "Politeness".
 NEWSARCHIVE_CONTACT = os.environ.get("NEWSARCHIVE_CONTACT", "https://pypi.org/project/newsarchive/")
-USER_AGENT = f"newsarchive/{__version__} (+{NEWSARCHIVE_CONTACT})"
+USER_AGENT = user_agent(NEWSARCHIVE_CONTACT)
 
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
@@ -23,12 +29,29 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_DELAY = 1.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Outputs of one response handled at once. The spider yields one item per listing page (plus the
+# next request), so Scrapy's default of 100 would only start 100 idle tasks for every page.
+CONCURRENT_ITEMS = 4
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False
+# No control ports: Scrapy's telnet console and its remote-control HTTP server run code sent to them.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+# Only http(s) can be fetched, whatever a hostile page or redirect names.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+
+DOWNLOADER_MIDDLEWARES = {
+    "newsarchive.middlewares.boundary.SiteBoundaryMiddleware": 60,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newsarchive.middlewares.retry.BackoffRetryMiddleware": 550,
+    "newsarchive.middlewares.charset.CharsetMiddleware": 585,
+    # Next to the downloader: it records responses before decompression and redirects.
+    "newsarchive.middlewares.warc.WarcRecorder": 950,
+}
 
 ITEM_PIPELINES = {
     "newsarchive.pipelines.normalize.NormalizePipeline": 100,
@@ -36,7 +59,11 @@ ITEM_PIPELINES = {
     "newsarchive.pipelines.dedupe.DedupePipeline": 300,
     "newsarchive.pipelines.store.StorePipeline": 800,
 }
-EXTENSIONS = {"newsarchive.progress.Progress": 500}
+EXTENSIONS = {
+    "newsarchive.progress.Progress": 500,
+    "newsarchive.middlewares.crawldelay.CrawlDelay": 510,
+}
+
 
 LOG_LEVEL = "INFO"
 
@@ -47,5 +74,34 @@ NEWSARCHIVE_MAX_PAGES = 1000
 # A batch is written when it holds this many stories or is this many seconds old.
 NEWSARCHIVE_BATCH_SIZE = 2000
 NEWSARCHIVE_BATCH_SECONDS = 2.0
+# Site profiles (TOML): files given with `crawl --profile`, then this folder, then built-in ones.
+NEWSARCHIVE_PROFILE_FILES: list[str] = []
+NEWSARCHIVE_PROFILES_DIR = os.environ.get("NEWSARCHIVE_PROFILES_DIR")
 # Live progress line on stderr (the CLI turns it on when stderr is a terminal).
 NEWSARCHIVE_PROGRESS = False
+
+# Retries (RETRY_TIMES) wait BACKOFF, 2 x BACKOFF, 4 x BACKOFF ... seconds, at most BACKOFF_MAX;
+# a Retry-After header (429, 503) is waited out when it asks no more than RETRY_AFTER_MAX.
+NEWSARCHIVE_RETRY_BACKOFF = 2.0
+NEWSARCHIVE_RETRY_BACKOFF_MAX = 60.0
+NEWSARCHIVE_RETRY_AFTER_MAX = 600.0
+# robots.txt Crawl-delay is honoured per site, up to this many seconds between requests.
+NEWSARCHIVE_CRAWL_DELAY_MAX = 60.0
+# Hosts besides each start URL's own that its pages and redirects may lead to (comma-separated).
+NEWSARCHIVE_ALLOWED_HOSTS: list[str] = []
+# Where `--resume` checkpoints live (default: jobs/ beside a SQLite archive, else data/jobs/).
+NEWSARCHIVE_JOBS_DIR = None
+# Set by the crawl API: this crawl's job folder, and whether to resume from its checkpoint.
+NEWSARCHIVE_JOBDIR = None
+NEWSARCHIVE_RESUME = False
+# Incremental crawls: once the archive holds a start URL's pages, stop following its
+# pagination after this many pages in a row bring no story new to the archive.
+NEWSARCHIVE_FULL = False
+NEWSARCHIVE_STOP_AFTER = 2
+# Every fetched listing page goes to one gzip WARC file per run in this directory
+# (default: warc/ beside the archive file, so data/warc/ for the default archive).
+NEWSARCHIVE_WARC = True
+NEWSARCHIVE_WARC_DIR = None
+# A run whose pages list fewer stories than this share of the previous run's (per start URL)
+# ends with status fewer_stories: the site may have changed its layout.
+NEWSARCHIVE_MIN_STORIES_RATIO = 0.5

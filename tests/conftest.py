@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from newsarchive.server import serve_directory
 from newsarchive.storage import Archive
+from tests.faultserver import FaultServer, fault_server
 from tests.servers import redis_binary, redis_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +29,11 @@ FAST = [
     "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
     "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "RETRY_TIMES=0",
 ]  # fmt: skip
+# The same for the crawl API (`run_crawl`), plus quick retries for the fault tests.
+FAST_SETTINGS = {
+    "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "RETRY_TIMES": 0, "NEWSARCHIVE_RETRY_BACKOFF": 0.05, "LOG_LEVEL": "INFO",
+}  # fmt: skip
 
 
 # A PostgreSQL database the tests may create schemas in (scripts/test-postgres starts one).
@@ -125,7 +131,7 @@ def serve():
 
 
 def run_cli(
-    *args: str, cwd: Path | None = None, timeout: float = 120
+    *args: str, cwd: Path | None = None, timeout: float = 120, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
     """Run `newsarchive ARGS` in a fresh process, as a user or cron would."""
     return subprocess.run(
@@ -134,8 +140,33 @@ def run_cli(
         text=True,
         cwd=cwd or ROOT,
         timeout=timeout,
+        env={**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})},
+    )
+
+
+@pytest.fixture
+def faults() -> Iterator[FaultServer]:
+    """A fault-injecting HTTP server on 127.0.0.1 (tests/faultserver.py)."""
+    with fault_server() as server:
+        yield server
+
+
+def run_crawl(urls: list[str], db: Path, timeout: float = 60, **settings) -> dict:
+    """Crawl in a fresh process through the crawl API; its result and stats, plus its log."""
+    settings = FAST_SETTINGS | {"LOG_LEVEL": "INFO"} | settings
+    args = {"urls": urls, "db": str(db), "settings": settings}
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.crawlproc", "api", json.dumps(args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.splitlines()[-1])
+    result["log"] = done.stderr
+    return result
 
 
 def corpus_pages(cms_prefix: str = "") -> list[tuple[str, Path, dict]]:

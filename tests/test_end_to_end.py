@@ -31,7 +31,8 @@ def test_wordpress_tag_archive_crawl_rerun_and_export(serve, db: str) -> None:
     run = rows(db, "SELECT status, pages, stories_new FROM crawl_runs")
     assert run == [("finished", 5, 50)]  # pagination stopped after page 5, the last
 
-    second = run_cli("crawl", f"{base}/tag/mining/", "--db", db, *FAST)
+    # --full: walk every page again (a rerun is incremental by default and stops early).
+    second = run_cli("crawl", f"{base}/tag/mining/", "--db", db, "--full", *FAST)
     assert second.returncode == 0, second.stderr
     assert rows(db, "SELECT count(*) FROM stories") == [(50,)]
     assert rows(db, "SELECT stories_new, stories_existing FROM crawl_runs ORDER BY id") == [

@@ -29,16 +29,36 @@ def test_lease_waits_for_its_outputs_and_the_commit() -> None:
     log = Recorder()
     ledger = log.ledger()
     ledger.hold("page")
-    ledger.expect("page")  # a story
+    ledger.expect("page")  # its stories
     ledger.expect("page")  # the next page's request
     ledger.finish("page")
     ledger.settle("page", stored=True)
-    ledger.batch_pending = True
-    ledger.settle("page")  # the request is queued; the story is not committed yet
+    ledger.settle("page")  # the request is queued; the stories are not committed yet
     assert log.acked == []
-    ledger.flushed()
+    ledger.sealed()
+    assert log.acked == []  # the batch is with the writer
+    ledger.commit_done()
     assert log.acked == ["page"]
     assert ledger.held == []
+
+
+def test_lease_waits_for_the_batch_its_stories_went_into() -> None:
+    log = Recorder()
+    ledger = log.ledger()
+    ledger.hold("early")
+    ledger.hold("late")
+    for lease in ("early", "late"):
+        ledger.expect(lease)
+    ledger.settle("early", stored=True)
+    ledger.sealed()  # batch 1 goes to the writer
+    ledger.settle("late", stored=True)  # into batch 2
+    ledger.sealed()
+    ledger.finish("early")
+    ledger.finish("late")
+    ledger.commit_done()  # batch 1
+    assert log.acked == ["early"]
+    ledger.commit_done()  # batch 2
+    assert log.acked == ["early", "late"]
 
 
 def test_lease_whose_stories_were_committed_ends_at_once() -> None:
@@ -47,7 +67,8 @@ def test_lease_whose_stories_were_committed_ends_at_once() -> None:
     ledger.hold("a")
     ledger.expect("a")
     ledger.settle("a", stored=True)
-    ledger.flushed()  # a timed commit took the story while the page was still being parsed
+    ledger.sealed()  # a timed commit took the stories while the page was still being parsed
+    ledger.commit_done()
     ledger.finish("a")
     assert log.acked == ["a"]
 
@@ -59,8 +80,8 @@ def test_failed_commit_gives_back_everything_held() -> None:
         ledger.hold(lease)
     ledger.expect("a")
     ledger.settle("a", stored=True)
-    ledger.batch_pending = True
     ledger.finish("a")
+    ledger.sealed()
     ledger.release_all()
     assert log.released == ["a", "b"] and log.acked == []
     ledger.finish("b")  # outputs of leases given back are ignored

@@ -1,4 +1,4 @@
-"""Each pipeline on its own: normalise, validate, deduplicate."""
+"""Each pipeline on its own: normalise, validate, deduplicate — a listing page at a time."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from scrapy.exceptions import DropItem
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
-from newsarchive.items import Story
+from newsarchive.items import ListingPage, Story
 from newsarchive.pipelines.dedupe import DedupePipeline
 from newsarchive.pipelines.normalize import NormalizePipeline
 from newsarchive.pipelines.validate import ValidatePipeline
@@ -22,19 +22,29 @@ def make(**fields) -> Story:
     return Story(**(values | fields))
 
 
+def page(*stories: Story) -> ListingPage:
+    return ListingPage(list(stories))
+
+
 def stats() -> MemoryStatsCollector:
     return MemoryStatsCollector(get_crawler())
 
 
 def test_normalize_text_and_urls() -> None:
-    item = NormalizePipeline().process_item(
-        make(
-            url=" /2024/07/a/?utm_source=x&id=3#top ",
-            headline="  Peru&#8217;s\n\t  march &amp; strike\x07 ",
-            teaser="   ",
-            image_url="/img/a.jpg",
-            tag=" Peru ",
+    (item,) = (
+        NormalizePipeline()
+        .process_item(
+            page(
+                make(
+                    url=" /2024/07/a/?utm_source=x&id=3#top ",
+                    headline="  Peru&#8217;s\n\t  march &amp; strike\x07 ",
+                    teaser="   ",
+                    image_url="/img/a.jpg",
+                    tag=" Peru ",
+                )
+            )
         )
+        .stories
     )
     assert item.url == "https://news.example.org/2024/07/a/?id=3"
     assert item.headline == "Peru’s march & strike"
@@ -45,29 +55,37 @@ def test_normalize_text_and_urls() -> None:
 
 
 def test_normalize_rejects_non_web_links() -> None:
-    item = NormalizePipeline().process_item(make(url="javascript:void(0)", image_url="data:x"))
+    (item,) = (
+        NormalizePipeline()
+        .process_item(page(make(url="javascript:void(0)", image_url="data:x")))
+        .stories
+    )
     assert item.url == ""
     assert item.image_url is None
 
 
 @pytest.mark.parametrize("field", ["url", "headline"])
-def test_validate_drops_and_counts(field: str) -> None:
+def test_validate_drops_invalid_stories_and_counts(field: str) -> None:
     collector = stats()
     pipeline = ValidatePipeline(collector)
-    with pytest.raises(DropItem):
-        pipeline.process_item(make(**{field: ""}))
+    kept = pipeline.process_item(page(make(**{field: ""}), make(headline="B")))
+    assert [story.headline for story in kept.stories] == ["B"]
     assert collector.get_value(f"newsarchive/dropped/missing_{field}") == 1
-    assert pipeline.process_item(make()).headline == "A"
+    with pytest.raises(DropItem):
+        pipeline.process_item(page(make(**{field: ""})))
+    assert collector.get_value(f"newsarchive/dropped/missing_{field}") == 2
 
 
 def test_dedupe_per_tag_within_run() -> None:
     collector = stats()
     pipeline = DedupePipeline(collector)
     pipeline.open_spider()
-    pipeline.process_item(make(tag="Peru"))
-    pipeline.process_item(make(tag="Bolivia"))  # same story, second tag: kept
+    pipeline.process_item(page(make(tag="Peru")))
+    pipeline.process_item(page(make(tag="Bolivia")))  # same story, second tag: kept
+    kept = pipeline.process_item(page(make(tag="Peru"), make(url="/2024/07/b/", tag="Peru")))
+    assert [story.url for story in kept.stories] == ["/2024/07/b/"]
     with pytest.raises(DropItem):
-        pipeline.process_item(make(tag="Peru"))
-    assert collector.get_value("newsarchive/dropped/duplicate") == 1
+        pipeline.process_item(page(make(tag="Peru")))
+    assert collector.get_value("newsarchive/dropped/duplicate") == 2
     pipeline.open_spider()  # a new run starts clean
-    pipeline.process_item(make(tag="Peru"))
+    pipeline.process_item(page(make(tag="Peru")))

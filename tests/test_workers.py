@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive.cli import main
+from newsarchive.cli.errors import CLIError
 from newsarchive.frontier.state import Frontier
 from tests.conftest import FAST, ROOT, rows
 from tests.servers import Hit, recording_server
@@ -169,7 +170,11 @@ def test_site_delay_holds_across_workers(tmp_path: Path, redis_url: str, db_path
         (["enqueue", "https://news.example.org/tag/peru/"], 2, "no frontier: give --redis"),
         (["enqueue", "https://a.example/tag/x/", "--redis", "http://host/"], 2, "not a Redis URL"),
         (["worker", "--redis", "redis://127.0.0.1:1/0", "--idle-exit", "0"], 2, "--idle-exit"),
-        (["worker", "--redis", "redis://:hunter2@127.0.0.1:1/0"], 7, "cannot reach the frontier"),
+        (
+            ["worker", "--redis", "redis://:hunter2@127.0.0.1:1/0"],
+            CLIError.FRONTIER,
+            "cannot reach the frontier",
+        ),
     ],
 )
 def test_frontier_command_errors_are_one_line(args, code, message, capsys, monkeypatch) -> None:

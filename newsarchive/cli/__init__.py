@@ -8,11 +8,39 @@ import sys
 from collections.abc import Sequence
 
 from newsarchive import __version__
-from newsarchive.cli import crawl, demo, enqueue, export, worker
+from newsarchive.cli import (
+    browse,
+    crawl,
+    db,
+    demo,
+    enqueue,
+    export,
+    history,
+    inspect,
+    reparse,
+    report,
+    runs,
+    search,
+    worker,
+)
 from newsarchive.cli.errors import CLIError
-from newsarchive.storage import DatabaseError
+from newsarchive.storage import ArchiveLocked, DatabaseError, SchemaOutdated, SchemaTooNew
 
-COMMANDS = (crawl, export, demo, enqueue, worker)
+COMMANDS = (
+    crawl,
+    runs,
+    history,
+    search,
+    export,
+    inspect,
+    reparse,
+    browse,
+    report,
+    db,
+    demo,
+    enqueue,
+    worker,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,9 +67,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CLIError as error:
         print(f"newsarchive: error: {error}", file=sys.stderr)
         return error.code
+    except (SchemaOutdated, SchemaTooNew) as error:
+        print(f"newsarchive: error: {error}", file=sys.stderr)
+        return CLIError.SCHEMA
     except DatabaseError as error:
         print(f"newsarchive: error: {error}", file=sys.stderr)
         return CLIError.DATABASE
+    except ArchiveLocked as error:
+        print(f"newsarchive: error: {error}", file=sys.stderr)
+        return CLIError.LOCKED
     except KeyboardInterrupt:
         print("newsarchive: interrupted", file=sys.stderr)
         return 130

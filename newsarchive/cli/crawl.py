@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db, add_settings
+from newsarchive.cli.options import add_db, add_profile, add_settings, check_profiles
 from newsarchive.crawl import CrawlResult, crawl, invalid_urls
 from newsarchive.storage import Archive
 
@@ -22,8 +22,33 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--max-pages", type=int, metavar="N", help="follow at most N pages per start URL"
     )
+    parser.add_argument(
+        "--full", action="store_true",
+        help="walk every page, even of start URLs the archive has crawled before",
+    )  # fmt: skip
+    parser.add_argument(
+        "--stop-after", type=int, metavar="K",
+        help="incremental crawls stop after K pages in a row with no new story (default: 2)",
+    )  # fmt: skip
+    warc = parser.add_mutually_exclusive_group()
+    warc.add_argument(
+        "--warc-dir", metavar="DIR",
+        help="write the run's WARC file here (default: warc/ beside the archive file)",
+    )  # fmt: skip
+    warc.add_argument(
+        "--no-warc", action="store_true", help="do not keep the fetched pages in a WARC file"
+    )
     add_settings(parser)
+    parser.add_argument(
+        "--resume", action="store_true",
+        help="continue an interrupted crawl of the same URLs into the same archive "
+        "from its checkpoint (see README \"Reliability\")",
+    )  # fmt: skip
+    add_profile(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    parser.add_argument(
+        "--log-file", metavar="FILE", help="append the crawl's full log to FILE (for cron)"
+    )
     parser.set_defaults(handler=handle)
 
 
@@ -33,14 +58,24 @@ def handle(args: argparse.Namespace) -> int:
         raise CLIError(f"not an http(s) URL: {bad[0]}", CLIError.USAGE)
     if args.max_pages is not None and args.max_pages < 1:
         raise CLIError("--max-pages must be at least 1", CLIError.USAGE)
+    check_profiles(args.profiles, dict(args.settings))  # so does a bad profile
+    if args.stop_after is not None and args.stop_after < 1:
+        raise CLIError("--stop-after must be at least 1", CLIError.USAGE)
     Archive.open(args.db).close()  # a bad --db fails here, before any request is made
     interactive = sys.stderr.isatty() and not args.quiet
     result = crawl(
         args.urls,
         db=args.db,
         max_pages=args.max_pages,
+        full=args.full,
+        stop_after=args.stop_after,
+        warc_dir=args.warc_dir,
+        warc=not args.no_warc,
         settings=dict(args.settings),
         progress=interactive,
+        resume=args.resume,
+        profiles=args.profiles,
+        log_file=args.log_file,
     )
     for failure in result.page_failures:
         print(f"newsarchive: warning: pagination stopped early: {failure}", file=sys.stderr)
@@ -50,25 +85,43 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def summary(result: CrawlResult) -> str:
-    return (
+    text = (
         f"Crawled {result.pages} page(s) in {result.seconds:.1f} s: "
         f"{result.stories_new} new stories, {result.stories_existing} already archived, "
-        f"{result.errors} error(s).\nArchive: {result.archive}"
+        f"{result.errors} error(s).\nArchive: {result.archive} (run {result.run_id})"
     )
+    return text + (f"\nWARC: {result.warc_file}" if result.warc_file else "")
 
 
 def outcome(result: CrawlResult) -> int:
     """Exit status of a finished crawl; raises CLIError with the reason when it failed."""
     if result.failures:
         raise CLIError(_failed(result), CLIError.START_FAILED)
+    if result.stats.get("newsarchive/store_failed"):
+        raise CLIError(
+            f"the crawl stopped: stories could not be written to {result.archive}",
+            CLIError.DATABASE,
+        )
     if result.status == "interrupted":
         raise CLIError("crawl interrupted", 130)
+    if result.shortfalls:
+        raise CLIError(_fewer(result), CLIError.FEWER_STORIES)
     if result.status != "finished":
         raise CLIError(
             "no stories found: the site may have changed its layout (check the URL with a browser)",
             CLIError.NO_STORIES,
         )
     return 0
+
+
+def _fewer(result: CrawlResult) -> str:
+    first = result.shortfalls[0]
+    more = f" (and {len(result.shortfalls) - 1} more)" if len(result.shortfalls) > 1 else ""
+    return (
+        f"far fewer stories than before on {first.start_url}: {first.per_page:.1f} per page, "
+        f"{first.previous_per_page:.1f} in run {first.previous_run_id}{more}; "
+        "the site may have changed its layout"
+    )
 
 
 def _failed(result: CrawlResult) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from newsarchive import demo
@@ -43,4 +44,6 @@ def handle(args: argparse.Namespace) -> int:
             print(f"Exported {count} stories to {path}")
     finally:
         archive.close()
+    program = sys.argv[0] if Path(sys.argv[0]).name == "newsarchive" else "newsarchive"
+    print(f"Explore it in your web browser: {program} browse --db {db}")
     return 0

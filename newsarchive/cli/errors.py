@@ -11,7 +11,12 @@ class CLIError(Exception):
     NO_STORIES = 4
     DATABASE = 5
     OUTPUT = 6
-    FRONTIER = 7
+    LOCKED = 7
+    CHECK_FAILED = 8
+    FEWER_STORIES = 9
+    SCHEMA = 10
+    MISSING_WARC = 11
+    FRONTIER = 12
 
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
+from datetime import date, datetime
+
+from newsarchive.cli.errors import CLIError
+from newsarchive.extract import Profile
+from newsarchive.profiles import ProfileError, load_profiles
+from newsarchive.storage import StoryFilter
 
 DB_HELP = (
     "archive: a SQLite file path or a SQLAlchemy URL "
@@ -29,9 +35,68 @@ def add_settings(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def add_profile(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--profile", dest="profiles", action="append", default=[], metavar="FILE",
+        help="site profile (TOML) to try before the automatic extraction (repeatable)",
+    )  # fmt: skip
+
+
+def check_profiles(files: list[str], settings: dict[str, str] | None = None) -> tuple[Profile, ...]:
+    """Load the profiles a command will use; a bad one is a usage error, reported up front."""
+    folder = (settings or {}).get("NEWSARCHIVE_PROFILES_DIR") or os.environ.get(
+        "NEWSARCHIVE_PROFILES_DIR"
+    )
+    try:
+        return load_profiles(files, folder)
+    except ProfileError as error:
+        raise CLIError(str(error), CLIError.USAGE) from error
+
+
 def setting(text: str) -> tuple[str, str]:
     """Parse `NAME=VALUE` for `-s`."""
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
     return name.strip(), value
+
+
+def moment(text: str) -> date:
+    """Parse `--since`/`--until`: a date (YYYY-MM-DD) or an ISO 8601 date-time."""
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a date like 2024-07-31 or a date-time like 2024-07-31T18:00, got {text!r}"
+        ) from None
+
+
+def add_filters(parser: argparse.ArgumentParser) -> None:
+    """--tag, --site, --since, --until, --first-seen: which stories a command covers."""
+    group = parser.add_argument_group("which stories")
+    group.add_argument(
+        "--tag", dest="tags", action="append", default=[], metavar="NAME",
+        help="only stories under this tag (repeatable; any of them)",
+    )  # fmt: skip
+    group.add_argument(
+        "--site", dest="sites", action="append", default=[], metavar="HOST",
+        help="only stories of this site, e.g. example.org (repeatable)",
+    )  # fmt: skip
+    group.add_argument("--since", type=moment, metavar="DATE", help="published on or after DATE")
+    group.add_argument(
+        "--until", type=moment, metavar="DATE", help="published on or before DATE (whole day)"
+    )
+    group.add_argument(
+        "--first-seen", action="store_true",
+        help="apply --since/--until to when the archive first saw a story, not its publication",
+    )  # fmt: skip
+
+
+def story_filter(args: argparse.Namespace) -> StoryFilter:
+    return StoryFilter(
+        tags=tuple(args.tags),
+        sites=tuple(args.sites),
+        since=args.since,
+        until=args.until,
+        by_first_seen=args.first_seen,
+    )

@@ -1,40 +1,83 @@
 """Listing extraction: plain functions over a parsel Selector, no Scrapy, network or clock.
 
-Strategies are tried in order; the first that finds stories wins and its name is recorded on
-every story it returns.
+Layers are tried in order — a site profile, structured data, the known CMS families, then the
+generic repeated-block heuristic — and the first that finds stories wins; its name is recorded
+on the listing and on every story. Extraction never raises on malformed pages: a page it cannot
+read is a page without stories.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from functools import partial
 
 from parsel import Selector
 
-from newsarchive.extract import headlines, wordpress
-from newsarchive.extract.links import base_url
+from newsarchive.extract import generic, profile, structured
+from newsarchive.extract.context import PageContext, page_context
+from newsarchive.extract.families import FAMILIES, extract_family
 from newsarchive.extract.model import ExtractedStory, Listing
 from newsarchive.extract.pagination import find_next_page
+from newsarchive.extract.profile import Profile
 from newsarchive.extract.tag import find_tag
 
-Strategy = tuple[str, Callable[[Selector, str], list[ExtractedStory]]]
-STRATEGIES: tuple[Strategy, ...] = (
-    (wordpress.NAME, wordpress.extract),
-    (headlines.NAME, headlines.extract),
+logger = logging.getLogger(__name__)
+
+Layer = tuple[str, Callable[[PageContext], list[ExtractedStory]]]
+LAYERS: tuple[Layer, ...] = (
+    ("json-ld", structured.extract_json_ld),
+    ("microdata", structured.extract_microdata),
+    *((family.name, partial(extract_family, family)) for family in FAMILIES),
+    (generic.NAME, generic.extract),
 )
 
-__all__ = ["STRATEGIES", "ExtractedStory", "Listing", "extract_listing"]
+__all__ = ["LAYERS", "ExtractedStory", "Listing", "Profile", "extract_listing"]
 
 
-def extract_listing(page: Selector, url: str) -> Listing:
-    """Extract the stories, tag name and older-page link of the listing page at `url`."""
-    base = base_url(page, url)
-    listing = Listing(url=url, tag=find_tag(page, url), next_page=find_next_page(page, base, url))
-    for name, strategy in STRATEGIES:
-        stories = _unique(strategy(page, base))
+def extract_listing(
+    page: Selector,
+    url: str,
+    *,
+    now: datetime | None = None,
+    profiles: Sequence[Profile] = (),
+) -> Listing:
+    """Extract the stories, tag name and older-page link of the listing page at `url`.
+
+    `now` is when the page was fetched, to resolve relative dates ("3 hours ago"); without it
+    they are left empty. `profiles` are site profiles; the first whose pattern matches is used.
+    """
+    try:
+        ctx = page_context(page, url, now)
+    except (ValueError, TypeError, AttributeError):
+        logger.warning("cannot read %s as HTML", url)
+        return Listing(url=url, tag=None)
+    chosen = profile.matching(list(profiles), url)
+    listing = Listing(url=url, tag=_safe(find_tag, page, url))
+    listing.next_page = (profile.next_page(ctx, chosen) if chosen else None) or _safe(
+        find_next_page, page, ctx.base, url
+    )
+    layers: list[Layer] = list(LAYERS)
+    if chosen is not None:
+        layers.insert(0, (profile.NAME, partial(profile.extract, profile=chosen)))
+    for name, layer in layers:
+        stories = _unique(_safe(layer, ctx) or [])
         if stories:
             listing.stories, listing.method = stories, name
             break
     return listing
+
+
+def _safe(function: Callable, *args: object) -> object:
+    """Run one layer; a failure on a malformed page is logged and counts as "found nothing"."""
+    try:
+        return function(*args)
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError) as error:
+        logger.warning(
+            "extraction step %s failed: %r", getattr(function, "__name__", function), error
+        )
+        return None
 
 
 def _unique(stories: list[ExtractedStory]) -> list[ExtractedStory]:

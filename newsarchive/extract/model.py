@@ -29,3 +29,5 @@ class Listing:
     stories: list[ExtractedStory] = field(default_factory=list)
     next_page: str | None = None
     method: str | None = None
+    # True when a layout learned on an earlier page of the site read this one.
+    learned: bool = False

@@ -44,4 +44,5 @@ def tag_from_url(url: str) -> str | None:
             segments.pop()
     if not segments:
         return None
-    return unquote(segments[-1]).replace("-", " ").replace("_", " ").strip().title() or None
+    name = re.sub(r"\.(?:html?|php|aspx?)$", "", unquote(segments[-1]), flags=re.I)
+    return name.replace("-", " ").replace("_", " ").strip().title() or None

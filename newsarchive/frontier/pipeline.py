@@ -1,8 +1,10 @@
-"""The store pipeline of a worker: stores as `crawl` does, and tells the ledger when it is safe."""
+"""The store pipeline of a worker: stores as `crawl` does, and tells the ledger what is safe."""
 
 from __future__ import annotations
 
 from scrapy import signals
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 
 from newsarchive.frontier.ledger import Ledger
 from newsarchive.items import Story
@@ -21,17 +23,21 @@ class FrontierStorePipeline(StorePipeline):
         """Nothing in flight: commit now, so the leases waiting for it end without delay."""
         if self.batch:
             self.flush()
+        elif self.ledger.awaiting_commit:
+            # Their stories went into a batch already with the writer: wait for it to finish.
+            self.ledger.sealed()
+            self.writer.drained().addCallback(lambda _: self.ledger.commit_done())
 
-    def process_item(self, item: Story) -> Story:
-        super().process_item(item)
-        self.ledger.batch_pending = bool(self.batch)
-        return item
+    def flush(self) -> Deferred:
+        self.ledger.sealed()
+        return super().flush()
 
-    def flush(self) -> None:
-        try:
-            super().flush()
-        except Exception:
-            # The batch is gone: give back every lease so other workers fetch those pages again.
-            self.ledger.release_all()
-            raise
-        self.ledger.flushed()
+    def _stored(self, result: object, batch: list[Story]) -> None:
+        super()._stored(result, batch)
+        self.ledger.commit_done()
+
+    def _failed(self, failure: Failure) -> None:
+        # The batch is gone: give back every lease so other workers fetch those pages again.
+        self.ledger.release_all()
+        self.ledger.commit_done()
+        super()._failed(failure)

@@ -22,7 +22,7 @@ from twisted.python.failure import Failure
 
 from newsarchive.frontier.ledger import Ledger
 from newsarchive.frontier.state import Frontier
-from newsarchive.items import Story
+from newsarchive.items import ListingPage, Story
 from newsarchive.spiders.tag import Chain, TagSpider
 from newsarchive.urls import canonical_url, host_of, is_web_url
 
@@ -109,6 +109,9 @@ class FrontierSpider(RedisMixin, TagSpider):
     def _listing_request(self, url: str, chain: Chain, page_number: int) -> Request:
         request = super()._listing_request(url, chain, page_number)
         request.meta[JOB] = chain.job
+        # The job's duplicate filter is what keeps a page fetched once per job, by all workers
+        # together, also when a page is fetched again after its worker died.
+        request.dont_filter = False
         return request
 
     def _record_request(self, url: str) -> None:
@@ -117,31 +120,38 @@ class FrontierSpider(RedisMixin, TagSpider):
     def _already_requested(self, url: str) -> bool:
         return False
 
-    def remember_stories(self, chain: Chain, page_number: int, keys: list[str]) -> set[str]:
+    def remember_stories(self, chain: Chain, page_number: int, keys: list[str]) -> list[str]:
         chain.fresh = self.frontier.first_listed(chain.job, chain.start_url, page_number, keys)
-        return chain.fresh
+        return [key for key in dict.fromkeys(keys) if key in chain.fresh]
 
     def parse_listing(
         self, response: Response, chain: Chain, page_number: int
-    ) -> Iterator[Story | Request]:
+    ) -> Iterator[ListingPage | Request]:
         """The tag spider's parsing, less stories an earlier page of the chain listed (pages
         shift while we crawl), with every output counted against the response's lease."""
         lease = response.meta.get(LEASE)
-        yielded: set[str] = set()
         try:
             for output in super().parse_listing(response, chain, page_number):
-                if isinstance(output, Story):
-                    key = canonical_url(output.url)
-                    if key not in chain.fresh or key in yielded:
-                        self.crawler.stats.inc_value("newsarchive/dropped/duplicate")
+                if isinstance(output, ListingPage):
+                    output.stories = self._first_listings(output.stories, chain.fresh)
+                    if not output.stories:
                         continue
-                    yielded.add(key)
                 elif lease is not None:
                     output.meta[PARENT] = lease
                 self.ledger.expect(lease)
                 yield output
         finally:
             self.ledger.finish(lease)
+
+    def _first_listings(self, stories: list[Story], fresh: set[str]) -> list[Story]:
+        """The stories this page is the first of its chain to list, each once."""
+        kept: dict[str, Story] = {}
+        for story in stories:
+            key = canonical_url(story.url)
+            if key in fresh and key not in kept:
+                kept[key] = story
+        self.crawler.stats.inc_value("newsarchive/dropped/duplicate", len(stories) - len(kept))
+        return list(kept.values())
 
     def listing_failed(self, failure: Failure) -> None:
         try:

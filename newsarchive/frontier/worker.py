@@ -8,13 +8,14 @@ from typing import Any
 
 from redis import RedisError
 from scrapy import signals
-from scrapy.crawler import Crawler
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
 from newsarchive.crawl import CrawlResult, project_settings, run_spider
 from newsarchive.frontier.spider import FrontierSpider
 from newsarchive.frontier.state import REQUESTS, START
+from newsarchive.storage import lock_archive
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +100,8 @@ def work(
     """Take requests from the frontier at `redis_url` and archive their stories in `db`.
 
     Runs until interrupted, or with `idle_exit` until the frontier has been empty that long.
-    Runs Scrapy's reactor, so it can be called once per process.
+    Holds the archive lock shared with other workers (raises ArchiveLocked at once while a crawl
+    has it). Runs Scrapy's reactor, so it can be called once per process.
     """
     base = project_settings()
     pipelines = base.getdict("ITEM_PIPELINES")
@@ -120,4 +122,7 @@ def work(
     if idle_exit:
         overrides["NEWSARCHIVE_IDLE_EXIT"] = idle_exit
     overrides |= settings or {}
-    return run_spider(FrontierSpider, project_settings(overrides))
+    worker_settings = project_settings(overrides)
+    # Shared with the other workers; a crawl, a schema upgrade or a reparse excludes them all.
+    with lock_archive(worker_settings.get("NEWSARCHIVE_DB"), shared=True):
+        return run_spider(CrawlerProcess(worker_settings), FrontierSpider)

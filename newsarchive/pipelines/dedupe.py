@@ -9,7 +9,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from newsarchive.items import Story
+from newsarchive.items import ListingPage
 
 
 class DedupePipeline:
@@ -24,10 +24,16 @@ class DedupePipeline:
     def open_spider(self) -> None:
         self.seen = set()
 
-    def process_item(self, item: Story) -> Story:
-        key = (item.url, item.tag)
-        if key in self.seen:
-            self.stats.inc_value("newsarchive/dropped/duplicate")
-            raise DropItem(f"duplicate of {item.url} under {item.tag!r}")
-        self.seen.add(key)
-        return item
+    def process_item(self, page: ListingPage) -> ListingPage:
+        kept = []
+        for story in page.stories:
+            key = (story.url, story.tag)
+            if key in self.seen:
+                self.stats.inc_value("newsarchive/dropped/duplicate")
+            else:
+                self.seen.add(key)
+                kept.append(story)
+        if not kept:
+            raise DropItem("every story on the page was seen under its tag already")
+        page.stories = kept
+        return page

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from urllib.parse import urljoin
 
-from newsarchive.items import Story
+from newsarchive.extract.links import absolute_href
+from newsarchive.items import ListingPage, Story
 from newsarchive.urls import canonical_url, host_of, is_web_url
 
 _SPACE = re.compile(r"\s+")
@@ -23,14 +23,21 @@ def clean_text(value: str | None) -> str | None:
 
 
 class NormalizePipeline:
-    def process_item(self, item: Story) -> Story:
-        for name in TEXT_FIELDS:
-            setattr(item, name, clean_text(getattr(item, name)))
-        base = item.listing_url or ""
-        url = urljoin(base, item.url.strip()) if item.url else ""
-        item.url = canonical_url(url) if is_web_url(url) else ""
-        if item.image_url:
-            image = urljoin(base, item.image_url.strip())
-            item.image_url = canonical_url(image) if is_web_url(image) else None
-        item.site = host_of(item.url or base) or None
-        return item
+    def process_item(self, page: ListingPage) -> ListingPage:
+        for story in page.stories:
+            normalize(story)
+        return page
+
+
+def normalize(item: Story) -> Story:
+    """Normalise one story in place."""
+    for name in TEXT_FIELDS:
+        setattr(item, name, clean_text(getattr(item, name)))
+    base = item.listing_url or ""
+    url = absolute_href(item.url, base)
+    item.url = canonical_url(url) if url and is_web_url(url) else ""
+    if item.image_url:
+        image = absolute_href(item.image_url, base)
+        item.image_url = canonical_url(image) if image and is_web_url(image) else None
+    item.site = host_of(item.url or base) or None
+    return item

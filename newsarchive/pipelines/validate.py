@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from newsarchive.items import Story
+from newsarchive.items import ListingPage, Story
+
+logger = logging.getLogger(__name__)
+
+REQUIRED = ("url", "headline")
+
+
+def missing_field(item: Story) -> str | None:
+    """The first required field the story lacks, or None when it can be archived."""
+    return next((name for name in REQUIRED if not getattr(item, name)), None)
 
 
 class ValidatePipeline:
@@ -17,9 +28,15 @@ class ValidatePipeline:
     def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
         return cls(crawler.stats)
 
-    def process_item(self, item: Story) -> Story:
-        for field in ("url", "headline"):
-            if not getattr(item, field):
-                self.stats.inc_value(f"newsarchive/dropped/missing_{field}")
-                raise DropItem(f"story without {field} on {item.listing_url}")
-        return item
+    def process_item(self, page: ListingPage) -> ListingPage:
+        page.stories = [story for story in page.stories if self.valid(story)]
+        if not page.stories:
+            raise DropItem("no story on the page can be archived")
+        return page
+
+    def valid(self, story: Story) -> bool:
+        field = missing_field(story)
+        if field:
+            self.stats.inc_value(f"newsarchive/dropped/missing_{field}")
+            logger.debug("dropped a story without %s on %s", field, story.listing_url)
+        return field is None

@@ -1,6 +1,29 @@
 """Storage: the only package that knows the schema or imports SQLAlchemy."""
 
-from newsarchive.storage.archive import Archive, BatchResult
-from newsarchive.storage.engine import DatabaseError
+from newsarchive.storage.archive import (
+    Archive,
+    BatchResult,
+    SchemaOutdated,
+    SchemaTooNew,
+    SearchSyntaxError,
+    Shortfall,
+    Upgrade,
+)
+from newsarchive.storage.engine import DatabaseError, warc_directory
+from newsarchive.storage.filters import StoryFilter
+from newsarchive.storage.lock import ArchiveLocked, lock_archive
 
-__all__ = ["Archive", "BatchResult", "DatabaseError"]
+__all__ = [
+    "Archive",
+    "ArchiveLocked",
+    "BatchResult",
+    "DatabaseError",
+    "SchemaOutdated",
+    "SchemaTooNew",
+    "SearchSyntaxError",
+    "Shortfall",
+    "StoryFilter",
+    "Upgrade",
+    "lock_archive",
+    "warc_directory",
+]

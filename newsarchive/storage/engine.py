@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -16,17 +17,27 @@ class DatabaseError(Exception):
 
 
 def database_url(target: str | None) -> URL:
-    """A SQLAlchemy URL from a file path, a URL, or None for the default archive file."""
+    """A SQLAlchemy URL from a file path or a URL; None means $NEWSARCHIVE_DB, else the default."""
     if not target:
-        target = str(DEFAULT_PATH)
+        target = os.environ.get("NEWSARCHIVE_DB") or str(DEFAULT_PATH)
     if "://" not in target:
         return URL.create("sqlite", database=str(Path(target).expanduser().resolve()))
     try:
         return make_url(target)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
+        # The message would repeat the URL, password included.
         raise DatabaseError(
             "not a valid database URL (expected a file path or a SQLAlchemy URL)"
         ) from None
+
+
+def warc_directory(target: str | None) -> Path:
+    """Where a run's WARC files go by default: `warc/` beside a SQLite archive file (so
+    `data/warc/` for the default archive), else `data/warc/`."""
+    url = database_url(target)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).parent / "warc"
+    return (DEFAULT_PATH.parent / "warc").resolve()
 
 
 def display_url(url: URL) -> str:
@@ -36,13 +47,27 @@ def display_url(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
+def scrub(message: str, url: URL) -> str:
+    """`message` without the URL's password, for drivers that echo their connection string."""
+    return message.replace(url.password, "***") if url.password else message
+
+
 def make_engine(url: URL) -> Engine:
     """An engine; for a SQLite file, WAL mode, foreign keys and a busy timeout on every connection."""
-    if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-    if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30})
+    try:
+        if url.get_backend_name() != "sqlite":
+            return create_engine(url, pool_pre_ping=True)
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+    except ImportError as exc:
+        raise DatabaseError(
+            f"cannot open the archive at {display_url(url)}: "
+            f"its database driver is not installed ({scrub(str(exc), url)})"
+        ) from None
+    except ArgumentError as exc:
+        reason = scrub(str(exc).splitlines()[0], url)
+        raise DatabaseError(f"cannot open the archive at {display_url(url)}: {reason}") from None
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 

@@ -87,6 +87,37 @@ crawl_runs = Table(
     Column("stories_new", Integer, nullable=False, default=0),
     Column("stories_existing", Integer, nullable=False, default=0),
     Column("errors", Integer, nullable=False, default=0),
+    # What produced the run, for citing it: software version and the settings that differ
+    # from the defaults (JSON object).
+    Column("software_version", String(40)),
+    Column("settings", Text),
+)
+
+# One row per start URL per run: how its pagination was walked and how many stories it listed.
+listing_walks = Table(
+    "listing_walks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", ForeignKey("crawl_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("start_url", Text, nullable=False),  # canonical
+    Column("tag_id", ForeignKey("tags.id", ondelete="SET NULL")),
+    Column("mode", String(20), nullable=False),  # full, incremental
+    Column("pages", Integer, nullable=False),
+    Column("stories", Integer, nullable=False),  # stories listed, page by page
+    # last_page, max_pages, no_new_stories, known_stories, offsite_next, already_fetched,
+    # error, or none when the run stopped before the walk ended.
+    Column("end_reason", String(40)),
+)
+Index("ix_listing_walks_start_url", listing_walks.c.start_url, listing_walks.c.run_id)
+Index("ix_listing_walks_run", listing_walks.c.run_id)
+
+# The WARC files a run wrote its fetched listing pages to.
+warc_files = Table(
+    "warc_files",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", ForeignKey("crawl_runs.id", ondelete="SET NULL")),
+    Column("path", Text, nullable=False, unique=True),
 )
 
 sightings = Table(
@@ -100,6 +131,27 @@ sightings = Table(
     Column("page_number", Integer, nullable=False),
     Column("position", Integer, nullable=False),
     Column("seen_at", UTCDateTime, nullable=False),
+    # The WARC record (a gzip member starting at this offset) holding the listing page.
+    Column("warc_file_id", ForeignKey("warc_files.id", ondelete="SET NULL")),
+    Column("warc_offset", Integer),
 )
 Index("ix_sightings_story", sightings.c.story_id)
 Index("ix_sightings_run", sightings.c.run_id)
+
+# Values a story showed before a site changed them; the current values live in `stories`.
+story_versions = Table(
+    "story_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("story_id", ForeignKey("stories.id", ondelete="CASCADE"), nullable=False),
+    Column("headline", Text, nullable=False),
+    Column("teaser", Text),
+    Column("published_at", String(40)),
+    Column("author", Text),
+    Column("image_url", Text),
+    Column("first_seen_at", UTCDateTime, nullable=False),  # when these values were first seen
+    Column("last_seen_at", UTCDateTime, nullable=False),  # ... and last seen
+    Column("replaced_at", UTCDateTime, nullable=False),  # when newer values were first seen
+    Column("replaced_in_run_id", ForeignKey("crawl_runs.id", ondelete="SET NULL")),
+)
+Index("ix_story_versions_story", story_versions.c.story_id)

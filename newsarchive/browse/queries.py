@@ -1,0 +1,186 @@
+"""Canned SQL queries shown in the browser, each naming the tables it needs.
+
+A query whose tables an archive lacks is left out of that archive's view, so queries over tables
+that newer archives add (a headline history, say) can be listed here before every archive has them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The day a story counts for on the timeline: its publication date when the listing gave one,
+# else the day the archive first saw it.
+STORY_DAY = "coalesce(date(substr(s.published_at, 1, 10)), date(s.first_seen_at))"
+
+# A tag's name, with its site when several sites are archived (two sites may both have "Peru").
+TAG_LABEL = (
+    "t.name || case when (select count(distinct site) from tags) > 1"
+    " then ' (' || t.site || ')' else '' end"
+)
+
+
+def weekly_sql(extra_condition: str = "", *, every_week: bool = False) -> str:
+    """Stories per tag per week (weeks start on Monday); `extra_condition` narrows the tags.
+
+    With `every_week`, weeks in which a tag listed nothing are rows with 0 stories, from the
+    first week to the last, so that a line chart falls to 0 rather than bridging the gap.
+    """
+    counts = f"""
+select
+  date({STORY_DAY}, '-6 days', 'weekday 1') as week,
+  t.id as tag_id,
+  {TAG_LABEL} as tag,
+  count(*) as stories
+from stories s
+join story_tags st on st.story_id = s.id
+join tags t on t.id = st.tag_id
+where 1 = 1 {extra_condition}
+group by week, t.id"""
+    if not every_week:
+        return f"select week, tag, stories from ({counts}\n)\norder by week, tag"
+    return f"""with recursive
+counts as ({counts}
+),
+bounds as (select min(week) as first, max(week) as last from counts),
+weeks(week) as (
+  select first from bounds where first is not null
+  union all
+  select date(week, '+7 days') from weeks, bounds where week < last
+),
+tag_list as (select distinct tag_id, tag from counts)
+select weeks.week, tag_list.tag, coalesce(counts.stories, 0) as stories
+from weeks
+cross join tag_list
+left join counts on counts.week = weeks.week and counts.tag_id = tag_list.tag_id
+order by weeks.week, tag_list.tag"""
+
+
+DROPPED_OFF_SQL = """
+with latest as (
+  select tag_id, max(run_id) as run_id from sightings where tag_id is not null group by tag_id
+),
+latest_pages as (
+  select x.tag_id, x.story_id, min(x.page_number) as page
+  from sightings x join latest l on l.tag_id = x.tag_id and l.run_id = x.run_id
+  group by x.tag_id, x.story_id
+),
+dropped as (
+  select f.tag_id, f.story_id, max(f.run_id) as last_front_run
+  from sightings f join latest l on l.tag_id = f.tag_id
+  where f.page_number = 1 and f.run_id < l.run_id
+  group by f.tag_id, f.story_id
+)
+select
+  t.name as tag,
+  t.site,
+  s.headline,
+  s.url,
+  r.started_at as last_on_first_page,
+  p.page as page_in_latest_run
+from dropped d
+left join latest_pages p on p.tag_id = d.tag_id and p.story_id = d.story_id
+join tags t on t.id = d.tag_id
+join stories s on s.id = d.story_id
+join crawl_runs r on r.id = d.last_front_run
+where p.page is null or p.page > 1
+order by t.name, t.site, last_on_first_page desc, s.headline
+""".strip()
+
+LATEST_RUNS_SQL = """
+select
+  id,
+  status,
+  started_at,
+  finished_at,
+  round((julianday(finished_at) - julianday(started_at)) * 86400, 1) as seconds,
+  pages,
+  stories_new,
+  stories_existing,
+  errors,
+  start_urls
+from crawl_runs
+order by id desc
+limit 100
+""".strip()
+
+
+# Each earlier headline next to the one that replaced it: the next version's, or today's.
+CHANGED_HEADLINES_SQL = """
+with versions as (
+  select
+    v.story_id,
+    v.headline as old_headline,
+    coalesce(
+      lead(v.headline) over (partition by v.story_id order by v.replaced_at, v.id),
+      s.headline
+    ) as new_headline,
+    v.replaced_at as changed_at
+  from story_versions v
+  join stories s on s.id = v.story_id
+)
+select
+  s.url,
+  versions.old_headline,
+  versions.new_headline,
+  versions.changed_at,
+  s.site
+from versions
+join stories s on s.id = versions.story_id
+where versions.old_headline != versions.new_headline
+order by versions.changed_at desc
+""".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class CannedQuery:
+    name: str
+    title: str
+    description: str
+    sql: str
+    requires: frozenset[str]
+
+
+QUERIES = (
+    CannedQuery(
+        name="stories_per_tag_per_week",
+        title="Stories per tag per week",
+        description=(
+            "How many stories each tag listed, week by week (weeks start on Monday). A story "
+            "counts in the week it was published, or, when its listing gave no date, in the "
+            "week the archive first saw it."
+        ),
+        sql=weekly_sql(),
+        requires=frozenset({"stories", "story_tags", "tags"}),
+    ),
+    CannedQuery(
+        name="dropped_off_first_page",
+        title="Stories that dropped off a tag's first page",
+        description=(
+            "Stories that an earlier crawl saw on the first page of a tag and the latest crawl "
+            "of that tag did not: pushed back by newer stories, or taken down. "
+            "page_in_latest_run says where the latest crawl found them (empty: not at all)."
+        ),
+        sql=DROPPED_OFF_SQL,
+        requires=frozenset({"sightings", "stories", "tags", "crawl_runs"}),
+    ),
+    CannedQuery(
+        name="changed_headlines",
+        title="Stories whose headline changed",
+        description=(
+            "Every headline a site rewrote, with the headline that replaced it and when a crawl "
+            "first saw the new one, newest change first."
+        ),
+        sql=CHANGED_HEADLINES_SQL,
+        requires=frozenset({"story_versions", "stories"}),
+    ),
+    CannedQuery(
+        name="latest_crawl_runs",
+        title="Latest crawl runs",
+        description=(
+            "The last 100 crawls, newest first: outcome, duration in seconds, listing pages "
+            "fetched, stories new to the archive and already archived, errors."
+        ),
+        sql=LATEST_RUNS_SQL,
+        requires=frozenset({"crawl_runs"}),
+    ),
+)

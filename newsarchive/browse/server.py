@@ -1,0 +1,82 @@
+"""Running Datasette on an archive: read-only, on loopback unless told otherwise.
+
+Datasette runs as a child process through its command line (`python -m datasette serve`): that
+is its documented, stable interface, it brings its own server and signal handling, and the
+generated metadata is an ordinary file one can read. The archive is opened immutable (`-i`):
+Datasette then cannot write to it, and no plugin or query can either.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from newsarchive.browse.metadata import build_metadata
+from newsarchive.browse.tables import ArchiveTables
+
+PLUGINS = Path(__file__).with_name("plugins")
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8001
+# Weekly counts over years of daily crawls take longer than Datasette's 1 s default, and the
+# timeline needs every (week, tag) row at once: years of weeks times dozens of tags.
+SETTINGS = {"sql_time_limit_ms": 5000, "facet_time_limit_ms": 1000, "max_returned_rows": 20000}
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def port_is_free(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def datasette_command(db: Path, metadata_file: Path, *, host: str, port: int) -> list[str]:
+    settings: list[str] = []
+    for name, value in SETTINGS.items():
+        settings += ["--setting", name, str(value)]
+    return [
+        sys.executable, "-m", "datasette", "serve",
+        "-i", str(db),
+        "--metadata", str(metadata_file),
+        "--plugins-dir", str(PLUGINS),
+        "--host", host,
+        "--port", str(port),
+        *settings,
+    ]  # fmt: skip
+
+
+def serve(db: Path, tables: ArchiveTables, *, host: str, port: int) -> int:
+    """Serve the archive at `db` until Datasette exits or Ctrl-C; returns Datasette's status."""
+    metadata = build_metadata(db.stem, tables)
+    with tempfile.TemporaryDirectory(prefix="newsarchive-browse-") as work:
+        metadata_file = Path(work) / "metadata.json"
+        metadata_file.write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+        child = subprocess.Popen(datasette_command(db, metadata_file, host=host, port=port))
+        # Stopping newsarchive (kill, a service manager) stops Datasette rather than orphan it.
+        previous = signal.signal(signal.SIGTERM, lambda *_: child.terminate())
+        try:
+            return child.wait()
+        except KeyboardInterrupt:
+            # The terminal sent Ctrl-C to Datasette too; let it finish shutting down.
+            child.wait()
+            return 0
+        finally:
+            signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,69 @@
+"""What an archive file holds, read without writing to it, so the browser adapts to its tables.
+
+Datasette only serves SQLite, so this reads the file with the standard library's sqlite3 in
+immutable mode (as Datasette will) rather than through the storage layer's engines.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+STORIES = "stories"
+
+# `content='stories'` (any quoting) in a CREATE VIRTUAL TABLE ... USING fts4/fts5 statement.
+_CONTENT_OPTION = re.compile(r"""content\s*=\s*['"\[`]?(?P<table>\w+)['"\]`]?""", re.IGNORECASE)
+
+
+class NotAnArchive(Exception):
+    """The file is missing, not SQLite, or holds no stories table; the message says which."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveTables:
+    """The tables and views of one archive file, and its full-text index over stories, if any."""
+
+    names: frozenset[str]
+    stories_fts: str | None
+
+    def has(self, *names: str) -> bool:
+        return all(name in self.names for name in names)
+
+
+def inspect_archive(path: Path) -> ArchiveTables:
+    """The tables of the archive at `path`, opened read-only; raises NotAnArchive."""
+    if not path.is_file():
+        raise NotAnArchive(f"no archive at {path}")
+    uri = f"{path.resolve().as_uri()}?immutable=1"
+    try:
+        with sqlite3.connect(uri, uri=True) as conn:
+            rows = conn.execute(
+                "select name, type, sql from sqlite_master where type in ('table', 'view')"
+            ).fetchall()
+    except sqlite3.DatabaseError as error:
+        raise NotAnArchive(f"{path} is not a readable SQLite archive: {error}") from None
+    names = frozenset(name for name, _type, _sql in rows)
+    if STORIES not in names:
+        raise NotAnArchive(f"{path} is not a newsarchive archive (it has no {STORIES} table)")
+    return ArchiveTables(names=names, stories_fts=_stories_fts(rows))
+
+
+def _stories_fts(rows: list[tuple[str, str, str | None]]) -> str | None:
+    """The FTS4/FTS5 table indexing `stories` (rowid = stories.id), if the archive has one.
+
+    Found by its `content=stories` option, or, for an index that keeps its own copy of the
+    text, by the name `stories_fts`.
+    """
+    candidates = []
+    for name, _type, sql in rows:
+        text = (sql or "").lower()
+        if not text.startswith("create virtual table") or " using fts" not in text:
+            continue
+        content = _CONTENT_OPTION.search(sql or "")
+        if content and content.group("table") == STORIES:
+            return name
+        if name == f"{STORIES}_fts":
+            candidates.append(name)
+    return candidates[0] if candidates else None

@@ -1,0 +1,84 @@
+"""`newsarchive browse`: explore the archive in a web browser with Datasette, read-only."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib.util import find_spec
+from pathlib import Path
+
+from newsarchive.browse import server
+from newsarchive.browse.tables import NotAnArchive, inspect_archive
+from newsarchive.cli.errors import CLIError
+from newsarchive.cli.options import add_db
+from newsarchive.storage.engine import database_url
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "browse",
+        help="explore the archive in a web browser (Datasette, read-only)",
+        description=(
+            "Serve the archive read-only with Datasette: tables with descriptions and facets, "
+            "search, ready-made queries and a coverage timeline. Needs the `browse` extra."
+        ),
+    )
+    add_db(parser)
+    parser.add_argument(
+        "--port", type=int, default=server.DEFAULT_PORT, metavar="N",
+        help=f"port to listen on (default: {server.DEFAULT_PORT})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--host", default=server.DEFAULT_HOST, metavar="ADDRESS",
+        help=(
+            f"address to listen on (default: {server.DEFAULT_HOST}, this machine only); "
+            "any other address lets other machines read the archive"
+        ),
+    )  # fmt: skip
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    if find_spec("datasette") is None:
+        raise CLIError(
+            "browse needs Datasette: pip install 'newsarchive[browse]' (make demo installs it)",
+            CLIError.USAGE,
+        )
+    if not 0 < args.port < 65536:
+        raise CLIError("--port must be between 1 and 65535", CLIError.USAGE)
+    db = _sqlite_file(args.db)
+    try:
+        tables = inspect_archive(db)
+    except NotAnArchive as error:
+        raise CLIError(str(error), CLIError.DATABASE) from None
+    if not server.port_is_free(args.host, args.port):
+        raise CLIError(
+            f"cannot listen on {args.host} port {args.port}: in use or not an address of this "
+            "machine (choose another with --port or --host)",
+            CLIError.USAGE,
+        )
+    if not server.is_loopback(args.host):
+        print(
+            f"newsarchive: warning: listening on {args.host}: anyone who can reach this machine "
+            f"on port {args.port} can read the whole archive",
+            file=sys.stderr,
+        )
+    wal = db.with_name(db.name + "-wal")
+    if wal.exists() and wal.stat().st_size:
+        print(
+            "newsarchive: warning: a crawl is writing to this archive (or ended abruptly): "
+            "the browser shows the archive without its latest changes",
+            file=sys.stderr,
+        )
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Browsing {db} read-only at http://{host}:{args.port}/ (Ctrl-C to stop)", flush=True)
+    return server.serve(db, tables, host=args.host, port=args.port)
+
+
+def _sqlite_file(target: str | None) -> Path:
+    url = database_url(target)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        raise CLIError(
+            "browse needs a SQLite archive file (Datasette serves SQLite only)", CLIError.USAGE
+        )
+    return Path(url.database)

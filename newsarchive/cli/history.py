@@ -1,0 +1,93 @@
+"""`newsarchive history URL`: a story's timeline: versions, tags, sightings and their WARC records."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from datetime import datetime
+
+from newsarchive.cli.errors import CLIError
+from newsarchive.cli.options import add_db
+from newsarchive.history import Timeline, timeline
+from newsarchive.storage import Archive
+
+TRACKED = ("headline", "teaser", "published_at", "author", "image_url")
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "history",
+        help="show a story's timeline: earlier headlines, tags, page-1 time, sightings",
+        description="Show how a story changed and where and when each crawl saw it.",
+    )
+    parser.add_argument("url", metavar="URL", help="the story's URL")
+    add_db(parser)
+    parser.add_argument("--json", action="store_true", help="print the timeline as JSON")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    archive = Archive.open(args.db, create=False)
+    try:
+        found = timeline(archive, args.url)
+    finally:
+        archive.close()
+    if found is None:
+        raise CLIError(f"not in the archive: {args.url}", CLIError.USAGE)
+    if args.json:
+        print(json.dumps(asdict(found), ensure_ascii=False, indent=2, default=_iso))
+    else:
+        print("\n".join(render(found)))
+    return 0
+
+
+def render(found: Timeline) -> list[str]:
+    story = found.story
+    lines = [
+        story["headline"],
+        story["url"],
+        f"published {story['published_at'] or 'unknown'} · first seen {_when(story['first_seen_at'])}"
+        f" (run {story['first_run_id']}) · last seen {_when(story['last_seen_at'])}",
+    ]
+    if found.versions:
+        lines += ["", "Versions (oldest first)"]
+        states = [*found.versions, {**story, "first_seen_at": found.versions[-1]["replaced_at"]}]
+        changed = [name for name in TRACKED if len({state[name] for state in states}) > 1]
+        for state in states:
+            if state is states[-1]:
+                lines.append(f"  since {_when(state['first_seen_at'])} (current)")
+            else:
+                lines.append(f"  {_when(state['first_seen_at'])} to {_when(state['last_seen_at'])}")
+            lines += [f"    {name}: {state[name] or '-'}" for name in changed]
+    for presence in found.tags:
+        lines += ["", f"Tag {presence.tag} ({presence.site})"]
+        lines.append(
+            f"  listed from {_when(presence.first_seen_at)} to {_when(presence.last_seen_at)}"
+        )
+        if presence.first_on_front_at:
+            front = (
+                f"  on page 1 from {_when(presence.first_on_front_at)}"
+                f" to {_when(presence.last_on_front_at)}"
+            )
+            if presence.left_front_at:
+                front += f"; off page 1 by {_when(presence.left_front_at)} (run {presence.left_front_run})"
+            lines.append(front)
+        else:
+            lines.append("  never seen on page 1")
+    lines += ["", "Sightings"]
+    for s in found.sightings:
+        where = f"{s['warc_file']} @ {s['warc_offset']}" if s["warc_file"] else "no WARC record"
+        lines.append(
+            f"  {_when(s['seen_at'])}  run {s['run_id']}  {s['tag'] or '-'}  "
+            f"page {s['page_number']} #{s['position']}  {where}"
+        )
+    return lines
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "-"
+
+
+def _iso(value: object) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)

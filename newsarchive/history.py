@@ -1,0 +1,69 @@
+"""A story's timeline: its earlier values, every sighting, and its time on each tag's page 1."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from newsarchive.storage import Archive
+from newsarchive.urls import canonical_url
+
+
+@dataclass(slots=True)
+class TagPresence:
+    """When a story was under one tag, and on that tag's first page.
+
+    `left_front_at` is the start of the first later run that walked the tag without the story
+    on page 1; None while it is still there (or no later run looked).
+    """
+
+    tag: str
+    site: str
+    first_seen_at: datetime
+    last_seen_at: datetime
+    first_on_front_at: datetime | None = None
+    last_on_front_at: datetime | None = None
+    left_front_at: datetime | None = None
+    left_front_run: int | None = None
+
+
+@dataclass(slots=True)
+class Timeline:
+    story: dict[str, Any]
+    versions: list[dict[str, Any]] = field(default_factory=list)
+    sightings: list[dict[str, Any]] = field(default_factory=list)
+    tags: list[TagPresence] = field(default_factory=list)
+
+
+def timeline(archive: Archive, url: str) -> Timeline | None:
+    """The timeline of the story at `url` (any form of it), or None if it is not archived."""
+    story = archive.story(canonical_url(url.strip()))
+    if story is None:
+        return None
+    seen = archive.sightings(story["id"])
+    found = Timeline(story, archive.versions(story["id"]), seen)
+    by_tag: dict[int, list[dict[str, Any]]] = {}
+    for sighting in seen:
+        if sighting["tag_id"] is not None:
+            by_tag.setdefault(sighting["tag_id"], []).append(sighting)
+    walks = archive.tag_runs(by_tag)
+    for tag_id, group in by_tag.items():
+        presence = TagPresence(
+            tag=group[0]["tag"],
+            site=group[0]["tag_site"],
+            first_seen_at=group[0]["seen_at"],
+            last_seen_at=group[-1]["seen_at"],
+        )
+        front = [s for s in group if s["page_number"] == 1]
+        if front:
+            presence.first_on_front_at = front[0]["seen_at"]
+            presence.last_on_front_at = front[-1]["seen_at"]
+            last_run = front[-1]["run_id"]
+            later = [w for w in walks if w["tag_id"] == tag_id and w["run_id"] > last_run]
+            if later:
+                presence.left_front_at, presence.left_front_run = (
+                    later[0]["started_at"], later[0]["run_id"]
+                )  # fmt: skip
+        found.tags.append(presence)
+    return found

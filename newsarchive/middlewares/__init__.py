@@ -1,0 +1,1 @@
+"""Downloader middlewares and extensions: politeness, retries, site boundary, charset repair."""

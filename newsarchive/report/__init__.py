@@ -1,0 +1,1 @@
+"""`newsarchive report`: a self-contained HTML page about an archive, readable offline."""

@@ -1,0 +1,123 @@
+"""The report page: counts, the coverage timeline, top sites — one HTML file, nothing to fetch.
+
+Each section is a function from the archive to HTML; `SECTIONS` lists them in page order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from html import escape
+
+from newsarchive import __version__
+from newsarchive.report.timeline import colours, series, timeline_svg
+from newsarchive.storage import Archive
+from newsarchive.storage.overview import changed_headlines, top_sites, totals, weekly_coverage
+
+STYLE = """
+body { margin: 2rem auto; max-width: 52rem; padding: 0 1rem; color: #1d1d1b;
+  font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+h1 { margin-bottom: 0; } .meta { color: #5f5b55; margin-top: .25rem; }
+h2 { margin-top: 2.5rem; border-bottom: 1px solid #e3ded4; }
+table { border-collapse: collapse; } th, td { padding: .25rem .75rem .25rem 0; text-align: left; }
+td.n, th.n { text-align: right; } tr + tr td { border-top: 1px solid #eee; }
+dl.counts { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: 1rem; }
+dl.counts div { background: #f6f4ef; padding: .75rem; } dl.counts dt { color: #5f5b55; }
+dl.counts dd { margin: 0; font-size: 1.6rem; font-weight: 700; }
+svg.timeline { max-width: 100%; height: auto; font: 11px system-ui, sans-serif; }
+svg .grid { stroke: #e3ded4; } svg .axis { fill: #5f5b55; }
+svg polyline { fill: none; stroke-width: 2; }
+ul.legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
+ul.legend span { display: inline-block; width: .8rem; height: .8rem; margin-right: .35rem; }
+"""
+
+Section = Callable[[Archive], str]
+
+
+def counts_section(archive: Archive) -> str:
+    found = totals(archive)
+    items = [
+        ("Stories", found.stories),
+        ("Tags", found.tags),
+        ("Sites", found.sites),
+        ("Crawl runs", found.runs),
+    ]
+    cells = "".join(f"<div><dt>{name}</dt><dd>{value:,}</dd></div>" for name, value in items)
+    seen = (
+        f"<p>Seen by crawls from {_day(found.first_seen)} to {_day(found.last_seen)}.</p>"
+        if found.first_seen
+        else ""
+    )
+    return f'<h2>Counts</h2><dl class="counts">{cells}</dl>{seen}'
+
+
+def timeline_section(archive: Archive) -> str:
+    counts = weekly_coverage(archive)
+    weeks, values = series(counts)
+    legend = "".join(
+        f'<li><span style="background:{colour}"></span>{escape(tag)} ({sum(values[tag]):,})</li>'
+        for tag, colour in colours(list(values)).items()
+    )
+    rows = "".join(
+        f"<tr><td>{c.week.isoformat()}</td><td>{escape(c.tag)}</td>"
+        f'<td class="n">{c.stories:,}</td></tr>'
+        for c in counts
+    )
+    return (
+        "<h2>Coverage: stories per tag per week</h2>"
+        "<p>A story counts in the week (from Monday) it was published, or, when its listing "
+        "gave no date, in the week the archive first saw it.</p>"
+        f'{timeline_svg(counts)}<ul class="legend">{legend}</ul>'
+        f"<details><summary>The numbers ({len(counts)} rows over {len(weeks)} weeks)</summary>"
+        '<table><tr><th>Week</th><th>Tag</th><th class="n">Stories</th></tr>'
+        f"{rows}</table></details>"
+    )
+
+
+def sites_section(archive: Archive) -> str:
+    rows = "".join(
+        f'<tr><td>{escape(site)}</td><td class="n">{n:,}</td></tr>'
+        for site, n in top_sites(archive)
+    )
+    return (
+        f'<h2>Top sites</h2><table><tr><th>Site</th><th class="n">Stories</th></tr>{rows}</table>'
+    )
+
+
+def changes_section(archive: Archive) -> str:
+    changes = changed_headlines(archive)
+    if not changes:
+        return (
+            "<h2>Changed headlines</h2><p>No site has rewritten a headline the archive holds.</p>"
+        )
+    rows = "".join(
+        f"<tr><td>{_day(c.changed_at)}</td><td>{escape(c.old)}</td><td>{escape(c.new)}</td>"
+        f'<td><a href="{escape(c.url)}">link</a></td></tr>'
+        for c in changes
+    )
+    return (
+        "<h2>Changed headlines</h2><p>The latest headlines a site rewrote, newest first.</p>"
+        "<table><tr><th>Seen</th><th>Before</th><th>After</th><th>Story</th></tr>"
+        f"{rows}</table>"
+    )
+
+
+SECTIONS: tuple[Section, ...] = (counts_section, timeline_section, sites_section, changes_section)
+
+
+def render(archive: Archive, *, now: datetime | None = None) -> str:
+    """The whole report page for `archive`."""
+    generated = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    body = "".join(section(archive) for section in SECTIONS)
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>News archive report</title><style>{STYLE}</style></head><body>"
+        "<h1>News archive report</h1>"
+        f'<p class="meta">{escape(archive.location)} · generated {generated} by '
+        f"newsarchive {escape(__version__)}</p>{body}</body></html>\n"
+    )
+
+
+def _day(moment: datetime) -> str:
+    return moment.date().isoformat()

@@ -1,0 +1,92 @@
+"""Many rows in one statement, without SQLAlchemy's per-parameter processing.
+
+The crawl writes tens of thousands of rows a minute; compiling each statement once and handing
+the driver plain tuples keeps that cost to the driver's own. Only the storage layer uses it, for
+the few hot statements; the SQL is generated from the table definitions for the connection's
+dialect and paramstyle, so SQLite and PostgreSQL run the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection, Table
+
+# SQLAlchemy's SQLite DateTime storage format: what its readers parse back.
+_SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def db_time(conn: Connection, moment: datetime) -> datetime | str:
+    """An aware datetime as the UTCDateTime column stores it on this connection's database."""
+    naive = moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+    return naive.strftime(_SQLITE_TIME) if conn.dialect.name == "sqlite" else naive
+
+
+def insert_many(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    ignore_conflicts: bool = False,
+) -> None:
+    """INSERT the rows (tuples in `columns` order); with `ignore_conflicts`, skip duplicates."""
+    if rows:
+        sql = _insert_sql(_marker(conn), table.name, tuple(columns))
+        if ignore_conflicts:
+            sql += " ON CONFLICT DO NOTHING"
+        conn.exec_driver_sql(sql, list(rows))
+
+
+def insert_new(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    key: str,
+    chunk: int = 500,
+) -> dict[Any, int]:
+    """INSERT the rows in their order, skipping those that conflict; returns the ids of the
+    rows this statement inserted, by their `key` column (multi-row VALUES ... RETURNING)."""
+    inserted: dict[Any, int] = {}
+    marker = _marker(conn)
+    row_sql = f"({', '.join([marker] * len(columns))})"
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        sql = (
+            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
+            f"{', '.join([row_sql] * len(part))} ON CONFLICT DO NOTHING RETURNING {key}, id"
+        )
+        params = tuple(value for row in part for value in row)
+        inserted.update((found, id_) for found, id_ in conn.exec_driver_sql(sql, params))
+    return inserted
+
+
+def update_many(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+) -> None:
+    """UPDATE rows by id: each tuple is the new values in `columns` order, then the id."""
+    if rows:
+        marker = _marker(conn)
+        assignments = ", ".join(f"{name} = {marker}" for name in columns)
+        conn.exec_driver_sql(
+            f"UPDATE {table.name} SET {assignments} WHERE id = {marker}", list(rows)
+        )
+
+
+@cache
+def _insert_sql(marker: str, table: str, columns: tuple[str, ...]) -> str:
+    names = ", ".join(columns)
+    return f"INSERT INTO {table} ({names}) VALUES ({', '.join([marker] * len(columns))})"
+
+
+def _marker(conn: Connection) -> str:
+    """The driver's positional parameter marker: `?` (sqlite3) or `%s` (psycopg)."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"

@@ -1,0 +1,102 @@
+"""Archives to browse, and `newsarchive browse` run in a subprocess as a user would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from newsarchive.demo import site_root
+from newsarchive.server import serve_directory
+from tests.conftest import FAST, FIXTURES, ROOT, run_cli
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+DEMO_TRUTH = json.loads((site_root() / "truth.json").read_text(encoding="utf-8"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def demo_archive(data_dir: Path) -> Path:
+    """The archive `make demo` builds: the bundled sample site, two tags, 34 stories."""
+    result = run_cli("demo", "--data-dir", str(data_dir))
+    assert result.returncode == 0, result.stderr
+    db = data_dir / "demo.sqlite"
+    assert result.stdout.splitlines()[-1].endswith(f"newsarchive browse --db {db}")
+    return db
+
+
+def dated_archive(data_dir: Path) -> Path:
+    """The WordPress fixture's 50 stories, dated over five months: a timeline with a shape."""
+    db = data_dir / "mining.sqlite"
+    with serve_directory(FIXTURES / "wordpress_tag") as base:
+        result = run_cli("crawl", f"{base}/tag/mining/", "--db", str(db), *FAST)
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+@contextmanager
+def browsing(db: Path) -> Iterator[str]:
+    """Run `newsarchive browse` on `db`; yields its base URL once it answers, stops it after."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsarchive", "browse", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+
+
+def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"browse exited early: {process.communicate()[0]}")
+        try:
+            with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"browse did not answer at {base} within {timeout} s")
+
+
+def headlines_containing(text: str, tag: str | None = None) -> set[str]:
+    """Demo headlines containing `text` (any case), of stories under `tag` if given."""
+    return {
+        story["headline"]
+        for slug, stories in DEMO_TRUTH.items()
+        if tag is None or slug == tag.lower()
+        for story in stories
+        if text.lower() in story["headline"].lower()
+    }
+
+
+def headlines_with_word(word: str, tag: str | None = None) -> set[str]:
+    """Demo headlines of stories whose headline or teaser has `word` as a whole word."""
+    pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+    return {
+        story["headline"]
+        for slug, stories in DEMO_TRUTH.items()
+        if tag is None or slug == tag.lower()
+        for story in stories
+        if pattern.search(story["headline"]) or pattern.search(story.get("teaser") or "")
+    }

@@ -1,0 +1,339 @@
+"""`newsarchive browse` without a browser: table detection, metadata, canned SQL, the HTTP view."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import socket
+import sqlite3
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from newsarchive.browse.metadata import build_metadata
+from newsarchive.browse.queries import DROPPED_OFF_SQL, QUERIES, weekly_sql
+from newsarchive.browse.server import is_loopback
+from newsarchive.browse.tables import ArchiveTables, NotAnArchive, inspect_archive
+from newsarchive.items import Story
+from newsarchive.storage import Archive
+from newsarchive.storage.overview import weekly_coverage
+from tests.browsing import browsing, demo_archive, free_port, headlines_with_word
+from tests.conftest import run_cli
+
+# Where a write could be attempted: table, row, canned query, and Datasette 1.0's write API.
+WRITE_PATHS = ("/stories", "/stories/1", "/latest_crawl_runs", "/-/create", "/stories/-/insert")
+FTS5_EXTERNAL = (
+    "CREATE VIRTUAL TABLE story_search USING fts5(headline, teaser, content='stories', "
+    "content_rowid='id')"
+)
+
+
+@pytest.fixture
+def archive(db_path: Path) -> Iterator[Archive]:
+    """Browsing serves SQLite files only: the archive of these tests is one."""
+    archive = Archive.open(str(db_path))
+    yield archive
+    archive.close()
+
+
+def story(slug: str, tag: str, run_day: str, page: int = 1, **fields) -> Story:
+    values = {
+        "url": f"https://news.example.org/{slug}/",
+        "headline": slug.replace("-", " ").title(),
+        "site": "news.example.org",
+        "tag": tag,
+        "listing_url": f"https://news.example.org/tag/{tag.lower()}/",
+        "page_number": page,
+        "position": 1,
+        "fetched_at": f"{run_day}T06:00:00+00:00",
+    }
+    return Story(**(values | fields))
+
+
+def crawl(archive: Archive, stories: list[Story]) -> None:
+    run = archive.begin_run(["https://news.example.org/tag/peru/"])
+    archive.store(run, stories)
+    archive.finish_run(run, "finished", pages=2, errors=0)
+
+
+def execute(db: Path, *statements: str) -> None:
+    """Run statements and close, so the write-ahead log is checkpointed into the file."""
+    conn = sqlite3.connect(db)
+    try:
+        with conn:
+            for statement in statements:
+                conn.execute(statement)
+    finally:
+        conn.close()
+
+
+def drop_search_index(db: Path) -> None:
+    """The archive without its full-text index, as an archive of another tool might be."""
+    with closing(sqlite3.connect(db)) as conn:
+        triggers = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'stories_fts%'"
+        ).fetchall()
+    execute(db, *(f"DROP TRIGGER {name}" for (name,) in triggers), "DROP TABLE stories_fts")
+
+
+# -- what the archive holds ---------------------------------------------------------------------
+
+
+def test_inspect_archive_lists_tables_of_a_new_archive(archive: Archive, db_path: Path) -> None:
+    archive.close()  # browse reads the file as a crawl leaves it: closed, its log checkpointed
+    found = inspect_archive(db_path)
+    assert found.has("stories", "tags", "story_tags", "sightings", "crawl_runs", "story_versions")
+    assert found.stories_fts == "stories_fts"  # every archive has its search index
+
+
+@pytest.mark.parametrize(
+    ("ddl", "expected"),
+    [
+        (FTS5_EXTERNAL, "story_search"),
+        ('CREATE VIRTUAL TABLE s_idx USING fts4(headline, teaser, content="stories")', "s_idx"),
+        ("CREATE VIRTUAL TABLE stories_fts USING fts5(headline, teaser)", "stories_fts"),
+        ("CREATE VIRTUAL TABLE other_fts USING fts5(body)", None),
+    ],
+)
+def test_inspect_archive_finds_the_stories_search_index(
+    archive: Archive, db_path: Path, ddl: str, expected: str | None
+) -> None:
+    archive.close()
+    drop_search_index(db_path)
+    assert inspect_archive(db_path).stories_fts is None
+    execute(db_path, ddl)
+    assert inspect_archive(db_path).stories_fts == expected
+
+
+def test_inspect_archive_rejects_what_is_not_an_archive(tmp_path: Path) -> None:
+    with pytest.raises(NotAnArchive, match="no archive at"):
+        inspect_archive(tmp_path / "missing.sqlite")
+    text = tmp_path / "notes.sqlite"
+    text.write_text("not a database, just words " * 100, encoding="utf-8")
+    with pytest.raises(NotAnArchive, match="not a readable SQLite archive"):
+        inspect_archive(text)
+    other = tmp_path / "other.sqlite"
+    execute(other, "CREATE TABLE things (id INTEGER)")
+    with pytest.raises(NotAnArchive, match="has no stories table"):
+        inspect_archive(other)
+
+
+# -- metadata -----------------------------------------------------------------------------------
+
+
+def test_metadata_describes_every_table_and_column_of_the_archive(
+    archive: Archive, db_path: Path
+) -> None:
+    archive.close()
+    metadata = build_metadata("archive", inspect_archive(db_path))
+    tables = metadata["databases"]["archive"]["tables"]
+    with sqlite3.connect(db_path) as conn:
+        names = [
+            name
+            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not name.startswith(("stories_fts", "alembic_", "sqlite_"))
+        ]
+        for name in names:
+            columns = {row[1] for row in conn.execute(f"PRAGMA table_info({name})")} - {"id"}
+            assert set(tables[name]["columns"]) == columns, name
+            assert tables[name]["description"]
+    assert tables["stories"]["facets"] == [
+        "site",
+        {"story_tags": "name"},
+        {"date": "first_seen_at"},
+    ]
+    assert tables["stories"]["fts_table"] == "stories_fts"
+    assert set(metadata["databases"]["archive"]["queries"]) == {q.name for q in QUERIES}
+    assert metadata["license"] and metadata["source"]
+    assert "/archive/stories" in metadata["description_html"]
+
+
+def test_metadata_leaves_out_what_the_archive_lacks_and_uses_what_it_has() -> None:
+    bare = build_metadata("a", ArchiveTables(frozenset({"stories", "crawl_runs"}), None))
+    assert set(bare["databases"]["a"]["tables"]) == {"stories", "crawl_runs"}
+    assert set(bare["databases"]["a"]["queries"]) == {"latest_crawl_runs"}
+
+    indexed = build_metadata("a", ArchiveTables(frozenset({"stories"}), "story_search"))
+    stories = indexed["databases"]["a"]["tables"]["stories"]
+    assert (stories["fts_table"], stories["fts_pk"]) == ("story_search", "id")
+    assert indexed["databases"]["a"]["tables"]["story_search"] == {"hidden": True}
+    assert "search box" in indexed["description_html"]
+
+
+# -- canned SQL on real archives ----------------------------------------------------------------
+
+
+def test_dropped_off_lists_stories_gone_from_a_tags_first_page(
+    archive: Archive, db_path: Path
+) -> None:
+    crawl(archive, [story(s, "Peru", "2024-08-01") for s in ("lead", "second", "third")])
+    crawl(archive, [story("bolivia-only", "Bolivia", "2024-08-01")])
+    crawl(
+        archive,
+        [
+            story("newest", "Peru", "2024-08-02"),
+            story("lead", "Peru", "2024-08-02"),
+            story("second", "Peru", "2024-08-02", page=2),
+        ],
+    )
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(DROPPED_OFF_SQL).fetchall()
+    assert [(tag, headline, page) for tag, _site, headline, _url, _when, page in rows] == [
+        ("Peru", "Second", 2),
+        ("Peru", "Third", None),
+    ]
+
+
+def test_weekly_sql_and_report_count_the_same_weeks(archive: Archive, db_path: Path) -> None:
+    crawl(
+        archive,
+        [
+            story("mon", "Peru", "2024-08-01", published_at="2024-07-01"),
+            story("sun", "Peru", "2024-08-01", published_at="2024-07-07T23:30:00-05:00"),
+            story("next-mon", "Peru", "2024-08-01", published_at="2024-07-08"),
+            story("undated", "Peru", "2024-08-01"),  # first seen Thursday 2024-08-01
+            story("month-only", "Bolivia", "2024-08-01", published_at="2024-07"),
+            story("late", "Bolivia", "2024-08-01", published_at="2024-07-30"),
+        ],
+    )
+    with sqlite3.connect(db_path) as conn:
+        sparse = conn.execute(weekly_sql()).fetchall()
+        every = conn.execute(weekly_sql(every_week=True)).fetchall()
+    assert sparse == [
+        ("2024-07-01", "Peru", 2),
+        ("2024-07-08", "Peru", 1),
+        ("2024-07-29", "Bolivia", 2),
+        ("2024-07-29", "Peru", 1),
+    ]
+    assert [(w.week.isoformat(), w.tag, w.stories) for w in weekly_coverage(archive)] == sparse
+    assert len(every) == 5 * 2  # weeks of 1, 8, 15, 22, 29 July, each for both tags
+    assert ("2024-07-15", "Peru", 0) in every
+    assert set(sparse) <= set(every)
+
+
+def test_tags_of_two_sites_are_told_apart(archive: Archive, db_path: Path) -> None:
+    crawl(
+        archive,
+        [
+            story("a", "Peru", "2024-08-01"),
+            story("b", "Peru", "2024-08-01", url="https://other.example.net/b/", site="other.example.net"),
+        ],
+    )  # fmt: skip
+    with sqlite3.connect(db_path) as conn:
+        tags = {tag for _week, tag, _n in conn.execute(weekly_sql())}
+    assert tags == {"Peru (news.example.org)", "Peru (other.example.net)"}
+    assert {w.tag for w in weekly_coverage(archive)} == tags
+
+
+# -- the command --------------------------------------------------------------------------------
+
+
+def test_browse_refuses_what_it_cannot_serve(
+    tmp_path: Path, archive: Archive, db_path: Path
+) -> None:
+    archive.close()
+    missing = run_cli("browse", "--db", str(tmp_path / "nothing.sqlite"))
+    assert missing.returncode == 5
+    assert missing.stderr.startswith("newsarchive: error: no archive at")
+
+    remote = run_cli("browse", "--db", "postgresql+psycopg://reader@db.example.org/news")
+    assert remote.returncode == 2
+    assert "needs a SQLite archive file" in remote.stderr
+
+    assert run_cli("browse", "--db", str(db_path), "--port", "0").returncode == 2
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        busy = run_cli("browse", "--db", str(db_path), "--port", port)
+    assert busy.returncode == 2
+    assert f"port {port}" in busy.stderr
+    assert "Traceback" not in missing.stderr + remote.stderr + busy.stderr
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("127.1.2.3", True), ("::1", True), ("localhost", True),
+     ("0.0.0.0", False), ("192.0.2.10", False), ("::", False), ("example.org", False)],
+)  # fmt: skip
+def test_only_loopback_addresses_count_as_this_machine_only(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+# -- the running view over HTTP -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def indexed_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo archive, with its full-text index over headline and teaser, as `indexed`."""
+    db = demo_archive(tmp_path_factory.mktemp("demo"))
+    indexed = db.with_name("indexed.sqlite")
+    shutil.copy(db, indexed)
+    return indexed
+
+
+@pytest.fixture(scope="module")
+def view(indexed_demo: Path):
+    with browsing(indexed_demo) as base:
+        yield base
+
+
+def get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.load(response)
+
+
+def test_full_text_search_and_tag_filter_narrow_the_stories(view: str) -> None:
+    found = get_json(f"{view}/indexed/stories.json?_search=strike&_shape=objects&_size=max")
+    assert {row["headline"] for row in found["rows"]} == headlines_with_word("strike")
+    tagged = get_json(
+        f"{view}/indexed/stories.json?_search=strike&_tag=Bolivia&_shape=objects&_size=max"
+    )
+    assert tagged["human_description_en"].startswith(
+        'where tagged "Bolivia" and search matches "strike"'
+    )
+    assert {row["headline"] for row in tagged["rows"]} == headlines_with_word("strike", "Bolivia")
+    assert len(tagged["rows"]) < len(found["rows"])
+
+
+def test_every_canned_query_runs(view: str) -> None:
+    for query in QUERIES:
+        result = get_json(f"{view}/indexed/{query.name}.json?_shape=objects")
+        assert result["ok"] is not False, query.name
+    weekly = get_json(f"{view}/indexed/stories_per_tag_per_week.json?_shape=objects")["rows"]
+    assert {row["tag"]: row["stories"] for row in weekly} == {"Peru": 26, "Bolivia": 12}
+
+
+def test_the_view_cannot_write(view: str, indexed_demo: Path) -> None:
+    before = hashlib.sha256(indexed_demo.read_bytes()).hexdigest()
+    databases = get_json(f"{view}/-/databases.json")
+    assert [(d["name"], d["is_mutable"]) for d in databases] == [("indexed", False)]
+    # Datasette 0.65 answers these with 404, 405 or (for a table) a 500 from its refusal.
+    for path in WRITE_PATHS:
+        post = urllib.request.Request(
+            f"{view}/indexed{path}",
+            data=json.dumps({"row": {"headline": "changed"}}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(post, timeout=30)
+        assert refused.value.code >= 400, path
+    for sql in ("delete from stories", "update stories set headline = 'x'"):
+        query = urllib.parse.urlencode({"sql": sql})
+        with pytest.raises(urllib.error.HTTPError) as rejected:
+            urllib.request.urlopen(f"{view}/indexed.json?{query}", timeout=30)
+        assert json.load(rejected.value)["error"] == "Statement must be a SELECT"
+    assert hashlib.sha256(indexed_demo.read_bytes()).hexdigest() == before
+
+
+def test_free_port_is_free() -> None:
+    port = free_port()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", port))

@@ -1,0 +1,121 @@
+"""`newsarchive export` on a real archive: filters, fields, Excel, and citable bundles."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from newsarchive.storage import Archive
+from tests.conftest import run_cli
+from tests.test_storage import story
+
+
+@pytest.fixture
+def filled(archive: Archive, db_path: Path) -> Path:
+    run = archive.begin_run(["https://news.example.org/tag/peru/"], {"DOWNLOAD_DELAY": 1.0})
+    archive.store(run, [
+        story(1, published_at="2024-07-01", headline="=cmd|' /C calc'!A0"),
+        story(2, published_at="2024-07-15T10:00:00-05:00", tag="Bolivia", teaser="Año, niño"),
+        story(3, published_at=None, fetched_at="2024-09-01T00:00:00+00:00"),
+    ])  # fmt: skip
+    archive.finish_run(run, "finished", pages=1, errors=0)
+    archive.begin_run(["https://news.example.org/tag/chile/"])  # saw nothing exported
+    return db_path
+
+
+def export(db: Path, *args: str) -> str:
+    result = run_cli("export", "--db", str(db), *args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def slugs(jsonl: str) -> list[str]:
+    return [json.loads(line)["url"].split("/")[-2] for line in jsonl.splitlines()]
+
+
+def test_filters_by_tag_and_published_dates(filled: Path) -> None:
+    assert slugs(export(filled, "--format", "jsonl", "--tag", "bolivia")) == ["story-2"]
+    assert slugs(export(filled, "--format", "jsonl", "--since", "2024-07-02")) == ["story-2"]
+    assert slugs(export(filled, "--format", "jsonl", "--until", "2024-07-15")) == [
+        "story-1", "story-2",
+    ]  # fmt: skip
+    assert slugs(export(filled, "--format", "jsonl", "--site", "elsewhere.org")) == []
+
+
+def test_first_seen_dates_and_fields(filled: Path) -> None:
+    out = export(filled, "--format", "jsonl", "--since", "2024-08-15", "--first-seen",
+                 "--fields", "url,date_source,first_seen_at")  # fmt: skip
+    (record,) = [json.loads(line) for line in out.splitlines()]
+    assert list(record) == ["url", "date_source", "first_seen_at"]
+    assert record["first_seen_at"] == "2024-09-01T00:00:00+00:00"
+
+
+def test_unknown_field_is_a_usage_error(filled: Path) -> None:
+    result = run_cli("export", "--db", str(filled), "--format", "csv", "--fields", "url,body")
+    assert result.returncode == 2
+    assert "unknown field 'body'" in result.stderr
+
+
+def test_excel_csv_has_a_bom_and_neutralised_formulas(filled: Path, tmp_path: Path) -> None:
+    out = tmp_path / "stories.csv"
+    export(filled, "--excel", "-o", str(out))
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfurl,headline,")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0]["headline"] == "'=cmd|' /C calc'!A0"
+    assert rows[1]["teaser"] == "Año, niño"
+    assert not data[3:].startswith(b"\xef\xbb\xbf")
+    plain = export(filled, "--format", "json")
+    assert json.loads(plain)[0]["headline"] == "=cmd|' /C calc'!A0"  # JSON keeps text exact
+
+
+def test_bundle_is_a_checked_data_package(filled: Path, tmp_path: Path) -> None:
+    target = tmp_path / "dataset"
+    out = export(filled, "--bundle", str(target), "--tag", "Peru")
+    assert out.startswith(f"Wrote 2 stories from 1 run(s) to {target}/")
+    assert sorted(p.name for p in target.iterdir()) == [
+        "SHA256SUMS", "datapackage.json", "runs.json", "stories.csv",
+    ]  # fmt: skip
+    for line in (target / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ")
+        assert hashlib.sha256((target / name).read_bytes()).hexdigest() == digest
+    package = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
+    stories, runs = package["resources"]
+    assert runs["path"] == "runs.json" and runs["hash"].startswith("sha256:")
+    assert stories["path"] == "stories.csv" and stories["profile"] == "tabular-data-resource"
+    assert (
+        stories["hash"]
+        == "sha256:" + hashlib.sha256((target / "stories.csv").read_bytes()).hexdigest()
+    )
+    fields = {field["name"]: field for field in stories["schema"]["fields"]}
+    assert list(fields) == ["url", "headline", "teaser", "published_at", "author", "image_url",
+                            "site", "tags", "first_seen_at", "last_seen_at"]  # fmt: skip
+    assert all(field["description"] for field in fields.values())
+    assert package["newsarchive"]["selection"]["tags"] == ["Peru"]
+    assert package["sources"] == [{"title": "https://news.example.org/tag/peru/",
+                                   "path": "https://news.example.org/tag/peru/"}]  # fmt: skip
+    (run,) = json.loads((target / "runs.json").read_text(encoding="utf-8"))
+    assert run["settings"] == {"DOWNLOAD_DELAY": 1.0}
+    assert run["software_version"] == package["newsarchive"]["software_version"]
+    with (target / "stories.csv").open(encoding="utf-8", newline="") as data:
+        assert len(list(csv.DictReader(data))) == 2
+
+
+def test_bundle_never_replaces_other_files(filled: Path, tmp_path: Path) -> None:
+    target = tmp_path / "dataset"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine")
+    result = run_cli("export", "--db", str(filled), "--bundle", str(target), "--force")
+    assert result.returncode == 6
+    assert (target / "notes.txt").read_text() == "mine"
+    export(filled, "--bundle", str(tmp_path / "b"))
+    again = run_cli("export", "--db", str(filled), "--bundle", str(tmp_path / "b"))
+    assert again.returncode == 6 and "use --force" in again.stderr
+    export(filled, "--bundle", str(tmp_path / "b"), "--format", "jsonl", "--force")
+    assert (tmp_path / "b" / "stories.jsonl").exists()
+    assert not (tmp_path / "b" / "stories.csv").exists()

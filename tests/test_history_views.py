@@ -1,0 +1,60 @@
+"""Rewritten headlines as browse and report show them, from the archive's version history."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from newsarchive.browse.queries import CHANGED_HEADLINES_SQL
+from newsarchive.items import Story
+from newsarchive.report.page import render
+from newsarchive.storage import Archive
+from newsarchive.storage.overview import changed_headlines
+
+URL = "https://news.example.org/2024/07/march/"
+
+
+def sighting(headline: str, day: int) -> Story:
+    return Story(
+        url=URL,
+        headline=headline,
+        teaser="Teaser",
+        site="news.example.org",
+        tag="Peru",
+        listing_url="https://news.example.org/tag/peru/",
+        page_number=1,
+        position=1,
+        fetched_at=f"2024-07-{day:02d}T08:00:00+00:00",
+    )
+
+
+def rewritten(db_path: Path) -> Archive:
+    archive = Archive.open(str(db_path))
+    for day, headline in [(1, "Marchers Reach Lima"), (2, "Marchers Reach Lima Square"),
+                          (3, "Police Block Marchers In Lima")]:  # fmt: skip
+        archive.store(archive.begin_run([]), [sighting(headline, day)])
+    return archive
+
+
+def test_changed_headlines_pairs_each_version_with_its_successor(db_path: Path) -> None:
+    archive = rewritten(db_path)
+    try:
+        changes = [(c.old, c.new) for c in changed_headlines(archive)]
+        html = render(archive)
+    finally:
+        archive.close()
+    assert changes == [
+        ("Marchers Reach Lima Square", "Police Block Marchers In Lima"),
+        ("Marchers Reach Lima", "Marchers Reach Lima Square"),
+    ]
+    assert "<h2>Changed headlines</h2>" in html and "Police Block Marchers In Lima" in html
+
+
+def test_browse_canned_query_agrees(db_path: Path) -> None:
+    rewritten(db_path).close()
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(CHANGED_HEADLINES_SQL).fetchall()
+    assert [(url, old, new) for url, old, new, _at, _site in rows] == [
+        (URL, "Marchers Reach Lima Square", "Police Block Marchers In Lima"),
+        (URL, "Marchers Reach Lima", "Marchers Reach Lima Square"),
+    ]

@@ -1,0 +1,62 @@
+"""WARC files: responses kept as they came over the wire, read back for re-extraction."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsarchive.warc import WarcFile, read_pages
+
+PAGE = "<html><body><h2><a href='/a/'>Perú decide</a></h2></body></html>".encode()
+
+
+def exchange(warc: WarcFile, number: int, body: bytes, headers: list[tuple[str, str]]) -> int:
+    return warc.write_exchange(
+        url=f"https://news.example.org/tag/peru/page/{number}/",
+        fetched_at=datetime(2024, 8, 1, 12, 0, number, 123456, tzinfo=UTC),
+        request_line=f"GET /tag/peru/page/{number}/",
+        request_headers=[("Host", "news.example.org"), ("User-Agent", "newsarchive/test")],
+        status_line="200 OK",
+        protocol="HTTP/1.1",
+        response_headers=headers,
+        body=body,
+        page={"start-url": "https://news.example.org/tag/peru/", "page-number": str(number)},
+    )
+
+
+def test_compressed_body_is_stored_as_sent_and_read_back_decoded(tmp_path: Path) -> None:
+    warc = WarcFile(tmp_path / "run.warc.gz")
+    squeezed = gzip.compress(PAGE)
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip"),
+               ("Transfer-Encoding", "chunked")]  # fmt: skip
+    offset = exchange(warc, 1, squeezed, headers)
+    warc.close()
+    (page,) = read_pages(tmp_path / "run.warc.gz")
+    assert page.body == PAGE
+    assert page.offset == offset
+    assert (page.page_number, page.start_url) == (1, "https://news.example.org/tag/peru/")
+    assert page.fetched_at == "2024-08-01T12:00:01.123456Z"
+    assert ("Content-Encoding", "gzip") in page.headers
+    assert all(name != "Transfer-Encoding" for name, _ in page.headers)
+    raw = gzip.decompress((tmp_path / "run.warc.gz").read_bytes())
+    assert squeezed in raw
+
+
+def test_a_file_cut_short_keeps_the_pages_before_the_damage(tmp_path: Path) -> None:
+    path = tmp_path / "run.warc.gz"
+    warc = WarcFile(path)
+    offsets = [exchange(warc, n, PAGE, [("Content-Type", "text/html")]) for n in (1, 2, 3)]
+    warc.close()
+    path.write_bytes(path.read_bytes()[: offsets[2] + 40])
+    assert [page.page_number for page in read_pages(path)] == [1, 2]
+
+
+def test_an_existing_file_is_never_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "run.warc.gz"
+    path.write_bytes(b"kept")
+    with pytest.raises(FileExistsError):
+        WarcFile(path)
+    assert path.read_bytes() == b"kept"
