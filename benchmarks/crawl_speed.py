@@ -118,13 +118,21 @@ def run_newsarchive(base: str, work: Path, round_: int) -> Run:
     return Run("newsarchive", round_, pages, sightings, seconds, wall, cpu, rss)
 
 
+STORY_TAGS = (
+    "SELECT s.url, s.headline, t.name FROM stories s JOIN story_tags st"
+    " ON st.story_id = s.id JOIN tags t ON t.id = st.tag_id"
+)
+
+
 def check_archive(db: Path, base: str, truth: dict) -> str:
     """Compare the archive with the site's ground truth; returns a one-line verdict."""
     with sqlite3.connect(db) as conn:
-        rows = conn.execute(
-            "SELECT s.url, s.headline, t.name FROM stories s JOIN story_tags st"
-            " ON st.story_id = s.id JOIN tags t ON t.id = st.tag_id"
-        ).fetchall()
+        rows = conn.execute(STORY_TAGS).fetchall()
+    return verdict(rows, base, truth)
+
+
+def verdict(rows: list[tuple[str, str, str]], base: str, truth: dict) -> str:
+    """Compare (url, headline, tag) rows with the site's ground truth, in one line."""
     found: dict[str, dict] = {}
     for url, headline, tag in rows:
         entry = found.setdefault(url.removeprefix(base), {"headline": headline, "tags": []})

@@ -93,3 +93,21 @@ def static_server(root: Path, prefer_nginx: bool = True) -> Iterator[tuple[str, 
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """$NEWSARCHIVE_TEST_POSTGRES_URL, else a throwaway server from scripts/test-postgres."""
+    if url := os.environ.get("NEWSARCHIVE_TEST_POSTGRES_URL"):
+        yield url
+        return
+    script = Path(__file__).resolve().parents[1] / "scripts" / "test-postgres"
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)  # the postgres user must reach its data directory
+        started = subprocess.run(
+            [str(script), "start", f"{tmp}/pg"], capture_output=True, text=True, check=True
+        )
+        try:
+            yield started.stdout.strip().split("=", 1)[1]
+        finally:
+            subprocess.run([str(script), "stop", f"{tmp}/pg"], check=False)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from time import monotonic
 from typing import Any
 
+from scrapy import Spider
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
@@ -109,12 +110,19 @@ def crawl(
     with lock_archive(target):
         process = CrawlerProcess(crawl_settings)
         _close_stale_runs(target)
-        crawler = process.create_crawler(TagSpider)
-        started = monotonic()
-        process.crawl(crawler, urls=urls, max_pages=max_pages)
-        if not log_file:
-            one_line_logging()  # after crawl(): that is when Scrapy installs its root log handler
-        process.start()
+        return run_spider(process, TagSpider, one_line=not log_file, urls=urls, max_pages=max_pages)
+
+
+def run_spider(
+    process: CrawlerProcess, spider_cls: type[Spider], *, one_line: bool = True, **kwargs: Any
+) -> CrawlResult:
+    """Run one spider to its end in this process and report on it; `kwargs` go to the spider."""
+    crawler = process.create_crawler(spider_cls)
+    started = monotonic()
+    process.crawl(crawler, **kwargs)
+    if one_line:
+        one_line_logging()  # after crawl(): that is when Scrapy installs its root log handler
+    process.start()
     stats = crawler.stats.get_stats()
     result = CrawlResult(
         status=stats.get("newsarchive/status", "failed"),

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import redis
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from newsarchive.server import serve_directory
 from newsarchive.storage import Archive
 from tests.faultserver import FaultServer, fault_server
+from tests.servers import redis_binary, redis_server
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -30,16 +36,83 @@ FAST_SETTINGS = {
 }  # fmt: skip
 
 
+# A PostgreSQL database the tests may create schemas in (scripts/test-postgres starts one).
+POSTGRES_URL = os.environ.get("NEWSARCHIVE_TEST_POSTGRES_URL")
+NO_POSTGRES = (
+    "PostgreSQL not configured: set NEWSARCHIVE_TEST_POSTGRES_URL "
+    '(eval "$(scripts/test-postgres start DIR)")'
+)
+BACKENDS = ["sqlite", "postgresql"]
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "archive.sqlite"
 
 
 @pytest.fixture
-def archive(db_path: Path) -> Iterator[Archive]:
-    archive = Archive.open(str(db_path))
+def postgres_db() -> Iterator[str]:
+    """A URL to an empty PostgreSQL schema of its own, dropped after the test."""
+    if not POSTGRES_URL:
+        pytest.skip(NO_POSTGRES)
+    schema = f"test_{secrets.token_hex(6)}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, db_path: Path) -> str:
+    """An empty archive location on each backend: a SQLite file path, then a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return str(db_path)
+    return request.getfixturevalue("postgres_db")
+
+
+@pytest.fixture
+def archive(db: str) -> Iterator[Archive]:
+    archive = Archive.open(db)
     yield archive
     archive.close()
+
+
+def rows(db: str, sql: str, **params: Any) -> list[tuple]:
+    """Run one SQL query against an archive location (file path or URL); all rows as tuples."""
+    url = db if "://" in db else f"sqlite:///{db}"
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql), params)]
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """$NEWSARCHIVE_TEST_REDIS_URL (flushed by the tests!), else a redis-server of our own."""
+    if url := os.environ.get("NEWSARCHIVE_TEST_REDIS_URL"):
+        yield url
+    elif not redis_binary():
+        pytest.skip("redis-server not installed (apt-get install redis-server)")
+    else:
+        with redis_server(tmp_path_factory.mktemp("redis")) as url:
+            yield url
+
+
+@pytest.fixture
+def redis_url(redis_session: str) -> str:
+    """An empty Redis database for one test."""
+    client = redis.Redis.from_url(redis_session)
+    client.flushdb()
+    client.close()
+    return redis_session
 
 
 @pytest.fixture

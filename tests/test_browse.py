@@ -10,6 +10,7 @@ import sqlite3
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -31,6 +32,14 @@ FTS5_EXTERNAL = (
     "CREATE VIRTUAL TABLE story_search USING fts5(headline, teaser, content='stories', "
     "content_rowid='id')"
 )
+
+
+@pytest.fixture
+def archive(db_path: Path) -> Iterator[Archive]:
+    """Browsing serves SQLite files only: the archive of these tests is one."""
+    archive = Archive.open(str(db_path))
+    yield archive
+    archive.close()
 
 
 def story(slug: str, tag: str, run_day: str, page: int = 1, **fields) -> Story:

@@ -13,8 +13,8 @@ from newsarchive.storage import Archive
 
 
 @pytest.fixture
-def filled(db_path: Path) -> Path:
-    archive = Archive.open(str(db_path))
+def filled(db: str) -> str:
+    archive = Archive.open(db)
     run = archive.begin_run(["https://news.example.org/tag/peru/"])
     archive.store(
         run,
@@ -32,11 +32,11 @@ def filled(db_path: Path) -> Path:
         ],
     )
     archive.close()
-    return db_path
+    return db
 
 
-def test_export_jsonl_to_stdout(filled: Path, capsys) -> None:
-    assert main(["export", "--db", str(filled), "--format", "jsonl"]) == 0
+def test_export_jsonl_to_stdout(filled: str, capsys) -> None:
+    assert main(["export", "--db", filled, "--format", "jsonl"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [json.loads(line)["headline"] for line in lines] == [
         "Perú headline 1",
@@ -45,13 +45,13 @@ def test_export_jsonl_to_stdout(filled: Path, capsys) -> None:
     ]
 
 
-def test_export_to_file_refuses_to_overwrite(filled: Path, tmp_path: Path, capsys) -> None:
+def test_export_to_file_refuses_to_overwrite(filled: str, tmp_path: Path, capsys) -> None:
     out = tmp_path / "stories.csv"
     out.write_text("precious")
-    assert main(["export", "--db", str(filled), "--format", "csv", "-o", str(out)]) == 6
+    assert main(["export", "--db", filled, "--format", "csv", "-o", str(out)]) == 6
     assert out.read_text() == "precious"
     assert "use --force" in capsys.readouterr().err
-    assert main(["export", "--db", str(filled), "--format", "csv", "-o", str(out), "--force"]) == 0
+    assert main(["export", "--db", filled, "--format", "csv", "-o", str(out), "--force"]) == 0
     assert out.read_text(encoding="utf-8").count("\n") == 4
     assert not (tmp_path / "stories.csv.partial").exists()
 

@@ -2,67 +2,60 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-from tests.conftest import FAST, run_cli
+from tests.conftest import FAST, rows, run_cli
 from tests.sites import write_chain
 
 
-def stored(db: Path) -> set[str]:
-    with sqlite3.connect(db) as conn:
-        return {url for (url,) in conn.execute("SELECT url FROM stories")}
+def stored(db: str) -> set[str]:
+    return {url for (url,) in rows(db, "SELECT url FROM stories")}
 
 
-def pages_fetched(db: Path) -> list[int]:
-    with sqlite3.connect(db) as conn:
-        return [p for (p,) in conn.execute("SELECT pages FROM crawl_runs ORDER BY id")]
+def pages_fetched(db: str) -> list[int]:
+    return [pages for (pages,) in rows(db, "SELECT pages FROM crawl_runs ORDER BY id")]
 
 
 def slugs(prefix: str, count: int) -> list[str]:
     return [f"{prefix}-story-{n}" for n in range(1, count + 1)]
 
 
-def test_pagination_loop_ends_the_chain(tmp_path: Path, serve) -> None:
+def test_pagination_loop_ends_the_chain(tmp_path: Path, serve, db: str) -> None:
     site = tmp_path / "site"
     # Page 3 links back to page 2 under another URL: same stories, so the chain stops there.
     write_chain(site, "/tag/loop/", "Loop", [slugs("a", 3), slugs("b", 3), slugs("c", 3)],
                 last_next="/tag/loop/page/2/?session=42")  # fmt: skip
     base = serve(site)
-    db = tmp_path / "a.sqlite"
-    result = run_cli("crawl", f"{base}/tag/loop/", "--db", str(db), *FAST)
+    result = run_cli("crawl", f"{base}/tag/loop/", "--db", db, *FAST)
     assert result.returncode == 0, result.stderr
     assert len(stored(db)) == 9
     assert pages_fetched(db) == [4]  # 1, 2, 3 and the looping copy of 2
 
 
-def test_max_pages_bounds_the_chain(tmp_path: Path, serve) -> None:
+def test_max_pages_bounds_the_chain(tmp_path: Path, serve, db: str) -> None:
     site = tmp_path / "site"
     write_chain(site, "/tag/long/", "Long", [slugs(f"p{n}", 2) for n in range(1, 7)])
     base = serve(site)
-    db = tmp_path / "a.sqlite"
-    result = run_cli("crawl", f"{base}/tag/long/", "--db", str(db), "--max-pages", "3", *FAST)
+    result = run_cli("crawl", f"{base}/tag/long/", "--db", db, "--max-pages", "3", *FAST)
     assert result.returncode == 0, result.stderr
     assert len(stored(db)) == 6
     assert pages_fetched(db) == [3]
 
 
-def test_next_link_to_another_host_is_not_followed(tmp_path: Path, serve) -> None:
+def test_next_link_to_another_host_is_not_followed(tmp_path: Path, serve, db: str) -> None:
     site = tmp_path / "site"
     write_chain(site, "/tag/away/", "Away", [slugs("x", 2)],
                 last_next="http://localhost.invalid/tag/away/page/2/")  # fmt: skip
     base = serve(site)
-    db = tmp_path / "a.sqlite"
-    result = run_cli("crawl", f"{base}/tag/away/", "--db", str(db), *FAST)
+    result = run_cli("crawl", f"{base}/tag/away/", "--db", db, *FAST)
     assert result.returncode == 0, result.stderr
     assert pages_fetched(db) == [1]
 
 
-def test_same_url_twice_on_command_line_is_fetched_once(tmp_path: Path, serve) -> None:
+def test_same_url_twice_on_command_line_is_fetched_once(tmp_path: Path, serve, db: str) -> None:
     site = tmp_path / "site"
     write_chain(site, "/tag/one/", "One", [slugs("o", 2)])
     base = serve(site)
-    db = tmp_path / "a.sqlite"
-    result = run_cli("crawl", f"{base}/tag/one/", f"{base}/tag/one/", "--db", str(db), *FAST)
+    result = run_cli("crawl", f"{base}/tag/one/", f"{base}/tag/one/", "--db", db, *FAST)
     assert result.returncode == 0, result.stderr
     assert pages_fetched(db) == [1]

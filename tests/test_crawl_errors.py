@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import socket
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAST, run_cli
+from tests.conftest import FAST, rows, run_cli
 from tests.sites import write_chain
 
 
@@ -18,9 +17,8 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def snapshot(db: Path) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT * FROM stories ORDER BY id").fetchall()
+def snapshot(db: str) -> list[tuple]:
+    return rows(db, "SELECT * FROM stories ORDER BY id")
 
 
 @pytest.fixture
@@ -34,13 +32,12 @@ def site(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(tmp_path: Path, site: Path, serve) -> tuple[Path, str]:
-    """An archive that already holds the two stories of /tag/ok/."""
+def filled(db: str, site: Path, serve) -> tuple[str, str]:
+    """An archive that already holds the two stories of /tag/ok/, and the site's base URL."""
     base = serve(site)
-    path = tmp_path / "archive.sqlite"
-    result = run_cli("crawl", f"{base}/tag/ok/", "--db", str(path), *FAST)
+    result = run_cli("crawl", f"{base}/tag/ok/", "--db", db, *FAST)
     assert result.returncode == 0, result.stderr
-    return path, base
+    return db, base
 
 
 @pytest.mark.parametrize(
@@ -51,10 +48,10 @@ def db(tmp_path: Path, site: Path, serve) -> tuple[Path, str]:
         ("/empty/", 4, "no stories found"),
     ],
 )
-def test_failed_crawl_is_one_line_and_changes_nothing(db, path, code, message) -> None:
-    archive, base = db
+def test_failed_crawl_is_one_line_and_changes_nothing(filled, path, code, message) -> None:
+    archive, base = filled
     before = snapshot(archive)
-    result = run_cli("crawl", base + path, "--db", str(archive), *FAST)
+    result = run_cli("crawl", base + path, "--db", archive, *FAST)
     assert result.returncode == code
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -62,11 +59,11 @@ def test_failed_crawl_is_one_line_and_changes_nothing(db, path, code, message) -
     assert snapshot(archive) == before
 
 
-def test_unreachable_host(db) -> None:
-    archive, _ = db
+def test_unreachable_host(filled) -> None:
+    archive, _ = filled
     before = snapshot(archive)
     url = f"http://127.0.0.1:{closed_port()}/tag/x/"
-    result = run_cli("crawl", url, "--db", str(archive), *FAST)
+    result = run_cli("crawl", url, "--db", archive, *FAST)
     assert result.returncode == 3
     assert f"cannot crawl {url}" in result.stderr
     assert result.stderr.strip().count("\n") == 0, result.stderr

@@ -1,54 +1,50 @@
-"""The whole path in real processes: loopback site -> `newsarchive crawl` -> SQLite -> export."""
+"""The whole path in real processes: loopback site -> `newsarchive crawl` -> archive -> export."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import FAST, FIXTURES, ROOT, run_cli
+from tests.conftest import FAST, FIXTURES, ROOT, rows, run_cli
 
 
-def test_wordpress_tag_archive_crawl_rerun_and_export(tmp_path: Path, serve) -> None:
+def test_wordpress_tag_archive_crawl_rerun_and_export(serve, db: str) -> None:
     base = serve(FIXTURES / "wordpress_tag")
-    db = tmp_path / "archive.sqlite"
     truth = json.loads((FIXTURES / "wordpress_tag" / "truth.json").read_text(encoding="utf-8"))
 
-    first = run_cli("crawl", f"{base}/tag/mining/", "--db", str(db), *FAST)
+    first = run_cli("crawl", f"{base}/tag/mining/", "--db", db, *FAST)
     assert first.returncode == 0, first.stderr
     assert first.stdout == first.stderr == ""  # not a terminal: silent, like cron wants
 
-    with sqlite3.connect(db) as conn:
-        stories = dict(conn.execute("SELECT url, headline FROM stories"))
-        assert stories == {base + t["url"]: t["headline"] for t in truth}
-        sightings = conn.execute(
-            "SELECT s.url, g.page_number, g.position FROM sightings g JOIN stories s"
-            " ON s.id = g.story_id"
-        ).fetchall()
-        assert sorted(sightings) == sorted(
-            (base + t["url"], t["page"], t["position"]) for t in truth
-        )
-        run = conn.execute("SELECT status, pages, stories_new FROM crawl_runs").fetchone()
-        assert run == ("finished", 5, 50)  # pagination stopped after page 5, the last
+    stories = dict(rows(db, "SELECT url, headline FROM stories"))
+    assert stories == {base + t["url"]: t["headline"] for t in truth}
+    sightings = rows(
+        db,
+        "SELECT s.url, g.page_number, g.position FROM sightings g JOIN stories s"
+        " ON s.id = g.story_id",
+    )
+    assert sorted(sightings) == sorted((base + t["url"], t["page"], t["position"]) for t in truth)
+    run = rows(db, "SELECT status, pages, stories_new FROM crawl_runs")
+    assert run == [("finished", 5, 50)]  # pagination stopped after page 5, the last
 
     # --full: walk every page again (a rerun is incremental by default and stops early).
-    second = run_cli("crawl", f"{base}/tag/mining/", "--db", str(db), "--full", *FAST)
+    second = run_cli("crawl", f"{base}/tag/mining/", "--db", db, "--full", *FAST)
     assert second.returncode == 0, second.stderr
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM stories").fetchone() == (50,)
-        assert conn.execute(
-            "SELECT stories_new, stories_existing FROM crawl_runs WHERE id = 2"
-        ).fetchone() == (0, 50)
+    assert rows(db, "SELECT count(*) FROM stories") == [(50,)]
+    assert rows(db, "SELECT stories_new, stories_existing FROM crawl_runs ORDER BY id") == [
+        (50, 0),
+        (0, 50),
+    ]
 
-    exported = run_cli("export", "--db", str(db), "--format", "csv")
+    exported = run_cli("export", "--db", db, "--format", "csv")
     assert exported.returncode == 0, exported.stderr
-    rows = list(csv.DictReader(io.StringIO(exported.stdout)))
-    assert len(rows) == 50
-    assert {row["tags"] for row in rows} == {"Mining"}
+    records = list(csv.DictReader(io.StringIO(exported.stdout)))
+    assert len(records) == 50
+    assert {record["tags"] for record in records} == {"Mining"}
     assert exported.stdout.startswith("url,headline,teaser,published_at,author,image_url,site,tags")
 
 
@@ -66,14 +62,12 @@ def test_demo_archives_every_sample_story_once(tmp_path: Path) -> None:
     assert len((tmp_path / "demo.jsonl").read_text(encoding="utf-8").splitlines()) == 34
 
 
-def test_scrapy_crawl_works_from_the_repository_root(tmp_path: Path, serve) -> None:
+def test_scrapy_crawl_works_from_the_repository_root(serve, db: str) -> None:
     base = serve(FIXTURES / "wordpress_tag")
-    db = tmp_path / "archive.sqlite"
     result = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "tag", "-a", f"url={base}/tag/mining/",
          "-s", f"NEWSARCHIVE_DB={db}", *FAST],
         capture_output=True, text=True, cwd=ROOT, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM stories").fetchone() == (50,)
+    assert rows(db, "SELECT count(*) FROM stories") == [(50,)]

@@ -16,7 +16,7 @@ from tests.test_storage import story
 
 
 @pytest.fixture
-def filled(archive: Archive, db_path: Path) -> Path:
+def filled(archive: Archive, db: str) -> str:
     run = archive.begin_run(["https://news.example.org/tag/peru/"], {"DOWNLOAD_DELAY": 1.0})
     archive.store(run, [
         story(1, published_at="2024-07-01", headline="=cmd|' /C calc'!A0"),
@@ -25,11 +25,11 @@ def filled(archive: Archive, db_path: Path) -> Path:
     ])  # fmt: skip
     archive.finish_run(run, "finished", pages=1, errors=0)
     archive.begin_run(["https://news.example.org/tag/chile/"])  # saw nothing exported
-    return db_path
+    return db
 
 
-def export(db: Path, *args: str) -> str:
-    result = run_cli("export", "--db", str(db), *args)
+def export(db: str, *args: str) -> str:
+    result = run_cli("export", "--db", db, *args)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -38,7 +38,7 @@ def slugs(jsonl: str) -> list[str]:
     return [json.loads(line)["url"].split("/")[-2] for line in jsonl.splitlines()]
 
 
-def test_filters_by_tag_and_published_dates(filled: Path) -> None:
+def test_filters_by_tag_and_published_dates(filled: str) -> None:
     assert slugs(export(filled, "--format", "jsonl", "--tag", "bolivia")) == ["story-2"]
     assert slugs(export(filled, "--format", "jsonl", "--since", "2024-07-02")) == ["story-2"]
     assert slugs(export(filled, "--format", "jsonl", "--until", "2024-07-15")) == [
@@ -47,7 +47,7 @@ def test_filters_by_tag_and_published_dates(filled: Path) -> None:
     assert slugs(export(filled, "--format", "jsonl", "--site", "elsewhere.org")) == []
 
 
-def test_first_seen_dates_and_fields(filled: Path) -> None:
+def test_first_seen_dates_and_fields(filled: str) -> None:
     out = export(filled, "--format", "jsonl", "--since", "2024-08-15", "--first-seen",
                  "--fields", "url,date_source,first_seen_at")  # fmt: skip
     (record,) = [json.loads(line) for line in out.splitlines()]
@@ -55,13 +55,13 @@ def test_first_seen_dates_and_fields(filled: Path) -> None:
     assert record["first_seen_at"] == "2024-09-01T00:00:00+00:00"
 
 
-def test_unknown_field_is_a_usage_error(filled: Path) -> None:
+def test_unknown_field_is_a_usage_error(filled: str) -> None:
     result = run_cli("export", "--db", str(filled), "--format", "csv", "--fields", "url,body")
     assert result.returncode == 2
     assert "unknown field 'body'" in result.stderr
 
 
-def test_excel_csv_has_a_bom_and_neutralised_formulas(filled: Path, tmp_path: Path) -> None:
+def test_excel_csv_has_a_bom_and_neutralised_formulas(filled: str, tmp_path: Path) -> None:
     out = tmp_path / "stories.csv"
     export(filled, "--excel", "-o", str(out))
     data = out.read_bytes()
@@ -74,7 +74,7 @@ def test_excel_csv_has_a_bom_and_neutralised_formulas(filled: Path, tmp_path: Pa
     assert json.loads(plain)[0]["headline"] == "=cmd|' /C calc'!A0"  # JSON keeps text exact
 
 
-def test_bundle_is_a_checked_data_package(filled: Path, tmp_path: Path) -> None:
+def test_bundle_is_a_checked_data_package(filled: str, tmp_path: Path) -> None:
     target = tmp_path / "dataset"
     out = export(filled, "--bundle", str(target), "--tag", "Peru")
     assert out.startswith(f"Wrote 2 stories from 1 run(s) to {target}/")
@@ -106,7 +106,7 @@ def test_bundle_is_a_checked_data_package(filled: Path, tmp_path: Path) -> None:
         assert len(list(csv.DictReader(data))) == 2
 
 
-def test_bundle_never_replaces_other_files(filled: Path, tmp_path: Path) -> None:
+def test_bundle_never_replaces_other_files(filled: str, tmp_path: Path) -> None:
     target = tmp_path / "dataset"
     target.mkdir()
     (target / "notes.txt").write_text("mine")

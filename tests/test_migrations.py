@@ -11,9 +11,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
+from newsarchive.items import Story
 from newsarchive.storage import Archive, SchemaOutdated, migrations
 from tests.conftest import FIXTURES, run_cli
+from tests.conftest import rows as query
 
 FOUNDATION = FIXTURES / "foundation-archive.sqlite"
 STORY_COLUMNS = "url, headline, teaser, published_at, date_source, author, site, first_seen_at"
@@ -78,7 +81,7 @@ def test_db_upgrade_migrates_in_place_and_keeps_everything(old_archive: Path) ->
     runs = rows(old_archive, "SELECT * FROM crawl_runs ORDER BY id")
     result = run_cli("db", "upgrade", "--db", str(old_archive))
     assert result.returncode == 0, result.stderr
-    assert "from schema 0001 to 0002" in result.stdout
+    assert f"from schema 0001 to {migrations.HEAD}" in result.stdout
     backup = old_archive.with_name("archive.schema-0001.sqlite")
     assert backup.read_bytes()[:16] == b"SQLite format 3\x00"
     assert rows(backup, "SELECT count(*) FROM stories") == [(4,)]
@@ -87,10 +90,10 @@ def test_db_upgrade_migrates_in_place_and_keeps_everything(old_archive: Path) ->
         row[:8] for row in rows(old_archive, "SELECT * FROM sightings ORDER BY id")
     ] == sightings
     assert [row[:9] for row in rows(old_archive, "SELECT * FROM crawl_runs ORDER BY id")] == runs
-    assert rows(old_archive, "SELECT version_num FROM alembic_version") == [("0002",)]
+    assert rows(old_archive, "SELECT version_num FROM alembic_version") == [(migrations.HEAD,)]
     assert rows(old_archive, "PRAGMA integrity_check") == [("ok",)]
     again = run_cli("db", "upgrade", "--db", str(old_archive))
-    assert again.stdout.strip() == "The archive is up to date (schema 0002)."
+    assert again.stdout.strip() == f"The archive is up to date (schema {migrations.HEAD})."
 
 
 def test_upgraded_archive_has_the_schema_of_a_new_one(old_archive: Path, tmp_path: Path) -> None:
@@ -122,3 +125,31 @@ def test_newer_archive_is_refused(tmp_path: Path) -> None:
     result = run_cli("runs", "--db", str(db))
     assert result.returncode == 10
     assert "newer than this newsarchive" in result.stderr
+
+
+def test_postgresql_archive_of_schema_0002_is_upgraded_to_search_without_accents(
+    postgres_db: str,
+) -> None:
+    """A PostgreSQL archive as 0002 left it: its search index folded no accents."""
+    archive = Archive.open(postgres_db)
+    archive.close()
+    with create_engine(postgres_db).begin() as conn:
+        conn.exec_driver_sql("DROP INDEX ix_stories_search")
+        conn.exec_driver_sql("DROP TEXT SEARCH CONFIGURATION newsarchive_search")
+        conn.exec_driver_sql(
+            "CREATE INDEX ix_stories_search ON stories USING gin (to_tsvector('simple', "
+            "coalesce(headline, '') || ' ' || coalesce(teaser, '')))"
+        )
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
+    with pytest.raises(SchemaOutdated):
+        Archive.open(postgres_db)
+    upgrade = Archive.upgrade(postgres_db)
+    assert (upgrade.before, upgrade.after, upgrade.backup) == ("0002", migrations.HEAD, None)
+    archive = Archive.open(postgres_db)
+    try:
+        run = archive.begin_run([])
+        archive.store(run, [Story(url="https://news.example.org/a/", headline="Litio en Perú")])
+        assert [hit["url"] for hit in archive.search("peru")] == ["https://news.example.org/a/"]
+    finally:
+        archive.close()
+    assert query(postgres_db, "SELECT version_num FROM alembic_version") == [(migrations.HEAD,)]

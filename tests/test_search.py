@@ -64,17 +64,26 @@ def test_limit(filled: Archive) -> None:
     assert len(filled.search("litio", limit=1)) == 1
 
 
-def test_malformed_query_is_a_clear_error(filled: Archive, db_path) -> None:
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_malformed_query_is_a_clear_error(filled: Archive, db: str) -> None:
     with pytest.raises(SearchSyntaxError):
         filled.search('"unbalanced')
-    result = run_cli("search", '"unbalanced', "--db", str(db_path))
+    result = run_cli("search", '"unbalanced', "--db", db)
     assert result.returncode == 2
     assert result.stderr.startswith("newsarchive: error: cannot search for")
     assert result.stderr.count("\n") == 1
 
 
-def test_cli_prints_numbered_results(filled: Archive, db_path) -> None:
-    result = run_cli("search", "litio", "--site", "news.example.org", "--db", str(db_path))
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+def test_postgresql_reads_any_query_as_web_search_syntax(filled: Archive, db: str) -> None:
+    """websearch_to_tsquery has no syntax errors: a stray quote is read as a phrase."""
+    assert urls(filled.search('"minería de litio')) == ["story-1"]
+    result = run_cli("search", '"unbalanced', "--db", db)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "No stories match.\n", "")
+
+
+def test_cli_prints_numbered_results(filled: Archive, db: str) -> None:
+    result = run_cli("search", "litio", "--site", "news.example.org", "--db", db)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "1. Comunidades de Perú rechazan la minería de [litio]  (2024-07-01, news.example.org)",

@@ -1,12 +1,18 @@
-"""The archive on a real SQLite file: upserts, idempotent re-runs, tags, runs."""
+"""The archive on a real SQLite file and a real PostgreSQL server: upserts, re-runs, tags, runs."""
 
 from __future__ import annotations
 
+import random
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+from sqlalchemy.engine import make_url
+
 from newsarchive.items import Story
-from newsarchive.storage import Archive
+from newsarchive.storage import Archive, DatabaseError
+from tests.conftest import NO_POSTGRES, POSTGRES_URL, rows
 
 
 def story(n: int, tag: str = "Peru", **fields) -> Story:
@@ -62,15 +68,10 @@ def test_upsert_updates_fields_but_keeps_known_values(archive: Archive) -> None:
     assert record["last_seen_at"].isoformat() == "2024-08-02T12:00:00+00:00"
 
 
-def test_sightings_record_where_each_story_was_seen(archive: Archive, db_path: Path) -> None:
+def test_sightings_record_where_each_story_was_seen(archive: Archive, db: str) -> None:
     run = archive.begin_run([])
     archive.store(run, [story(1, page_number=2, position=7), story(1, tag="Bolivia")])
-    rows = (
-        sqlite3.connect(db_path)
-        .execute("SELECT page_number, position, listing_url FROM sightings ORDER BY id")
-        .fetchall()
-    )
-    assert rows == [
+    assert rows(db, "SELECT page_number, position, listing_url FROM sightings ORDER BY id") == [
         (2, 7, "https://news.example.org/tag/peru/"),
         (1, 1, "https://news.example.org/tag/peru/"),
     ]
@@ -83,8 +84,10 @@ def test_text_with_quotes_sql_and_unicode_round_trips(archive: Archive) -> None:
     assert next(archive.iter_stories())["headline"] == headline
 
 
-def test_sqlite_archive_uses_wal(archive: Archive, db_path: Path) -> None:
+def test_sqlite_archive_uses_wal(db_path: Path) -> None:
+    archive = Archive.open(str(db_path))
     archive.store(archive.begin_run([]), [story(1)])
+    archive.close()
     mode = sqlite3.connect(db_path).execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
 
@@ -98,10 +101,42 @@ def test_finish_run_records_outcome(archive: Archive) -> None:
 
 
 def test_open_without_create_refuses_missing_file(tmp_path: Path) -> None:
-    import pytest
-
-    from newsarchive.storage import DatabaseError
-
     with pytest.raises(DatabaseError, match="no archive"):
         Archive.open(str(tmp_path / "missing.sqlite"), create=False)
     assert not (tmp_path / "missing.sqlite").exists()
+
+
+def test_concurrent_writers_store_each_story_once(archive: Archive, db: str) -> None:
+    """Four writers, each its own run and connection, store overlapping batches in random order."""
+    urls = range(1, 241)
+
+    def crawl(seed: int) -> tuple[int, int]:
+        writer = Archive.open(db)
+        try:
+            run = writer.begin_run([])
+            order = random.Random(seed).sample(urls, len(urls))
+            tag = f"Tag {seed}"
+            for start in range(0, len(order), 40):
+                writer.store(run, [story(n, tag=tag) for n in order[start : start + 40]])
+            record = writer.run(run)
+            return record["stories_new"], record["stories_existing"]
+        finally:
+            writer.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        counts = list(pool.map(crawl, range(4)))
+    assert archive.count_stories() == len(urls)
+    assert sum(new for new, _ in counts) == len(urls)
+    assert sum(new + existing for new, existing in counts) == 4 * len(urls)
+    assert rows(db, "SELECT count(*) FROM story_tags") == [(4 * len(urls),)]
+    assert rows(db, "SELECT count(*) FROM sightings") == [(4 * len(urls),)]
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason=NO_POSTGRES)
+def test_postgres_wrong_password_is_one_line_without_the_password() -> None:
+    url = make_url(POSTGRES_URL).set(password="not-the-password-42")
+    with pytest.raises(DatabaseError) as caught:
+        Archive.open(url.render_as_string(hide_password=False))
+    message = str(caught.value)
+    assert "not-the-password-42" not in message
+    assert "\n" not in message and "password authentication failed" in message

@@ -13,6 +13,7 @@ from newsarchive.cli import (
     crawl,
     db,
     demo,
+    enqueue,
     export,
     history,
     inspect,
@@ -20,11 +21,26 @@ from newsarchive.cli import (
     report,
     runs,
     search,
+    worker,
 )
 from newsarchive.cli.errors import CLIError
 from newsarchive.storage import ArchiveLocked, DatabaseError, SchemaOutdated, SchemaTooNew
 
-COMMANDS = (crawl, runs, history, search, export, inspect, reparse, browse, report, db, demo)
+COMMANDS = (
+    crawl,
+    runs,
+    history,
+    search,
+    export,
+    inspect,
+    reparse,
+    browse,
+    report,
+    db,
+    demo,
+    enqueue,
+    worker,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db, add_profile, check_profiles, setting
+from newsarchive.cli.options import add_db, add_profile, add_settings, check_profiles
 from newsarchive.crawl import CrawlResult, crawl, invalid_urls
 from newsarchive.storage import Archive
 
@@ -38,10 +38,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     warc.add_argument(
         "--no-warc", action="store_true", help="do not keep the fetched pages in a WARC file"
     )
-    parser.add_argument(
-        "-s", dest="settings", action="append", type=setting, default=[], metavar="NAME=VALUE",
-        help="override a Scrapy or NEWSARCHIVE_* setting (repeatable)",
-    )  # fmt: skip
+    add_settings(parser)
     parser.add_argument(
         "--resume", action="store_true",
         help="continue an interrupted crawl of the same URLs into the same archive "

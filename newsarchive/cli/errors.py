@@ -16,6 +16,7 @@ class CLIError(Exception):
     FEWER_STORIES = 9
     SCHEMA = 10
     MISSING_WARC = 11
+    FRONTIER = 12
 
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)

@@ -21,6 +21,20 @@ def add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="DB", help=DB_HELP)
 
 
+def add_redis(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--redis", metavar="URL", default=os.environ.get("NEWSARCHIVE_REDIS"),
+        help="the shared frontier: a redis:// URL (default: $NEWSARCHIVE_REDIS)",
+    )  # fmt: skip
+
+
+def add_settings(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-s", dest="settings", action="append", type=setting, default=[], metavar="NAME=VALUE",
+        help="override a Scrapy or NEWSARCHIVE_* setting (repeatable)",
+    )  # fmt: skip
+
+
 def add_profile(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--profile", dest="profiles", action="append", default=[], metavar="FILE",

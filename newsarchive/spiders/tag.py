@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from parsel import Selector
 from scrapy import Request, Spider
@@ -78,6 +78,8 @@ def listing_stories(
 
 class TagSpider(Spider):
     name = "tag"
+    # False for spiders fed start URLs some other way (the frontier worker).
+    requires_start_urls: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -92,7 +94,7 @@ class TagSpider(Spider):
         # `-a url=A` on the scrapy command line; several URLs separated by spaces or commas.
         given = list(urls or []) + (url.replace(",", " ").split() if url else [])
         self.start_urls = list(dict.fromkeys(given))
-        if not self.start_urls:
+        if not self.start_urls and self.requires_start_urls:
             raise ValueError("no start URL: use -a url=https://site/tag/name/")
         for start in self.start_urls:
             if not is_web_url(start):
@@ -172,7 +174,7 @@ class TagSpider(Spider):
             self.archive = None
 
     def _listing_request(self, url: str, chain: Chain, page_number: int) -> Request:
-        self.requested.add(canonical_url(url))
+        self._record_request(url)
         return Request(
             url,
             callback=self.parse_listing,
@@ -187,6 +189,18 @@ class TagSpider(Spider):
             # redirect limit and the errback (counted) rather than vanish in Scrapy's dupefilter.
             dont_filter=True,
         )
+
+    def _record_request(self, url: str) -> None:
+        self.requested.add(canonical_url(url))
+
+    def _already_requested(self, url: str) -> bool:
+        return canonical_url(url) in self.requested
+
+    def remember_stories(self, chain: Chain, page_number: int, keys: list[str]) -> list[str]:
+        """Note the stories a page of the chain lists; returns those the chain had not shown."""
+        new = [key for key in dict.fromkeys(keys) if key not in chain.seen_stories]
+        chain.seen_stories.update(new)
+        return new
 
     def parse_listing(
         self, response: Response, chain: Chain, page_number: int
@@ -216,8 +230,7 @@ class TagSpider(Spider):
         keys = [
             canonical_url(found.url) for found in listing.stories
         ]  # extraction made them absolute
-        new_in_chain = [key for key in dict.fromkeys(keys) if key not in chain.seen_stories]
-        chain.seen_stories.update(new_in_chain)
+        new_in_chain = self.remember_stories(chain, page_number, keys)
         if chain.mode == "incremental":
             self._count_known(chain, new_in_chain)
         if listing.stories:
@@ -255,7 +268,7 @@ class TagSpider(Spider):
             reason = "max_pages"
         elif len(next_page) > self.settings.getint("URLLENGTH_LIMIT"):
             reason = "url_too_long"  # a next link that grows on every page
-        elif canonical_url(next_page) in self.requested:
+        elif self._already_requested(next_page):
             reason = "already_fetched"
         else:
             return self._listing_request(next_page, chain, page_number + 1)

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from newsarchive import __version__
 from newsarchive.items import ListingWalk, Story
@@ -39,6 +39,13 @@ from newsarchive.storage.schema import (
 # Bound parameters per IN (...) look-up; well under every backend's limit.
 _CHUNK = 500
 _TAG_SEPARATOR = "\x1f"
+# PostgreSQL advisory lock key held while creating, stamping or migrating the tables; not the
+# crawl lock's key (newsarchive.storage.lock), which a crawl holds while its pipeline opens this.
+_SCHEMA_LOCK = 0x6E657778
+# PostgreSQL errors that abort a batch without fault of its own: another writer's transaction
+# crossed it (deadlock detected, serialization failure). The batch is simply written again.
+_RETRY_SQLSTATES = ("40P01", "40001")
+_STORE_ATTEMPTS = 5
 STORY_FIELDS = (
     "headline", "teaser", "published_at", "date_source", "author", "image_url", "extraction_method",
 )  # fmt: skip
@@ -118,6 +125,9 @@ class Archive:
             with archive.engine.begin() as conn:
                 revision = migrations.revision(conn)
                 if revision is None:
+                    archive._lock_schema(conn)
+                    revision = migrations.revision(conn)  # another process may have been first
+                if revision is None:
                     metadata.create_all(conn)
                     search.create_index(conn)
                     migrations.stamp_head(conn)
@@ -147,6 +157,8 @@ class Archive:
                 raise archive._version_error(before)
             copy = archive._backup(before) if backup and before is not None else None
             with archive.engine.begin() as conn:
+                if archive.dialect == "postgresql":  # workers may be opening it right now
+                    conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
                 if before is None:
                     metadata.create_all(conn)
                     search.create_index(conn)
@@ -161,6 +173,16 @@ class Archive:
             ) from None
         finally:
             archive.close()
+
+    def _lock_schema(self, conn: Connection) -> None:
+        """Until this transaction ends, be the only process creating the schema: workers may
+        open a new archive at the same moment; one creates it, in one transaction, and the
+        others then find it whole."""
+        if self.dialect == "postgresql":
+            conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+        elif self.dialect == "sqlite":
+            # The driver would begin only at the first INSERT, after CREATE TABLE ran unguarded.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     @classmethod
     def _connect(cls, target: str | None, *, create: bool) -> Archive:
@@ -372,21 +394,30 @@ class Archive:
         """Upsert a batch of sightings in one transaction: stories, their tags, and sightings.
 
         A story whose headline, teaser, date, author or image changed keeps its earlier values
-        as a version.
+        as a version. Safe while other processes store the same stories (frontier workers on
+        PostgreSQL): see `_store`.
         """
         if not batch:
             return BatchResult()
-        with self.engine.begin() as conn:
-            result = self._store(conn, run_id, batch, replay=False)
-            conn.execute(
-                update(crawl_runs)
-                .where(crawl_runs.c.id == run_id)
-                .values(
-                    stories_new=crawl_runs.c.stories_new + result.new,
-                    stories_existing=crawl_runs.c.stories_existing + result.existing,
-                )
-            )
-        return result
+        attempt = 1
+        while True:
+            try:
+                with self.engine.begin() as conn:
+                    result = self._store(conn, run_id, batch, replay=False)
+                    conn.execute(
+                        update(crawl_runs)
+                        .where(crawl_runs.c.id == run_id)
+                        .values(
+                            stories_new=crawl_runs.c.stories_new + result.new,
+                            stories_existing=crawl_runs.c.stories_existing + result.existing,
+                        )
+                    )
+                return result
+            except DBAPIError as exc:
+                sqlstate = getattr(exc.orig, "sqlstate", None)
+                if sqlstate not in _RETRY_SQLSTATES or attempt == _STORE_ATTEMPTS:
+                    raise
+                attempt += 1
 
     def replay_run(self, run_id: int, batch: Sequence[Story]) -> BatchResult:
         """Replace a past run's sightings with `batch`, re-extracted from its WARC files.
@@ -402,22 +433,29 @@ class Archive:
     def _store(
         self, conn: Connection, run_id: int, batch: Sequence[Story], *, replay: bool
     ) -> BatchResult:
+        """Write one batch. With concurrent writers (PostgreSQL), rows are locked and written in
+        URL order, so two batches wait for each other rather than deadlock (and one that does is
+        retried by `store`); a story counts as new only if this writer's insert created it: one
+        another writer inserted since the look-up is known, and updated like the others."""
         latest: dict[str, Story] = {}
         for story in batch:
             latest[story.url] = story
+        latest = dict(sorted(latest.items()))
         current = self._current(conn, latest)
+        fresh = [story for url, story in latest.items() if url not in current]
+        inserted = self._insert_stories(conn, run_id, fresh)
+        if len(inserted) < len(fresh):
+            current |= self._current(conn, [s.url for s in fresh if s.url not in inserted])
         result = BatchResult(
-            new=sum(1 for url in latest if url not in current),
+            new=len(inserted),
             existing=sum(1 for row in current.values() if row.first_run_id != run_id),
         )
-        fresh = [story for url, story in latest.items() if url not in current]
-        ids = {url: row.id for url, row in current.items()}
-        ids |= self._insert_stories(conn, run_id, fresh)
+        ids = {url: row.id for url, row in current.items()} | inserted
         self._update_known(conn, run_id, latest, current, replay=replay)
         tag_ids = self._tag_ids(conn, {(s.site or "", s.tag) for s in batch if s.tag})
         links = {(ids[s.url], tag_ids[(s.site or "", s.tag)]) for s in batch if s.tag}
         rows.insert_many(
-            conn, story_tags, ("story_id", "tag_id"), list(links), ignore_conflicts=True
+            conn, story_tags, ("story_id", "tag_id"), sorted(links), ignore_conflicts=True
         )
         warc_ids = self._warc_ids(conn, run_id, {s.warc_file for s in batch if s.warc_file})
         seen_at = {
@@ -448,39 +486,47 @@ class Archive:
         """Insert stories new to the archive and index their text; returns their ids by URL."""
         if not fresh:
             return {}
-        single_writer = self.dialect == "sqlite"  # the transaction holds the only write lock
+        sqlite_file = self.dialect == "sqlite"
         before = 0
-        if single_writer:
+        if sqlite_file:
             before = conn.execute(select(func.max(stories.c.id))).scalar() or 0
         times: dict[str | None, Any] = {}
         for story in fresh:
             if story.fetched_at not in times:
                 times[story.fetched_at] = rows.db_time(conn, _parse_time(story.fetched_at))
-        rows.insert_many(
-            conn,
-            stories,
-            NEW_STORY_COLUMNS,
-            [
-                (
-                    s.url,
-                    *(getattr(s, name) for name in STORY_FIELDS),
-                    s.site or "",
-                    times[s.fetched_at],
-                    times[s.fetched_at],
-                    run_id,
-                )
-                for s in fresh
-            ],
-            ignore_conflicts=True,
+        new_rows = [
+            (
+                s.url,
+                *(getattr(s, name) for name in STORY_FIELDS),
+                s.site or "",
+                times[s.fetched_at],
+                times[s.fetched_at],
+                run_id,
+            )
+            for s in fresh
+        ]
+        if not sqlite_file:
+            # Another writer may insert some of these meanwhile: RETURNING names the ones we did.
+            return rows.insert_new(conn, stories, NEW_STORY_COLUMNS, new_rows, key="url")
+        rows.insert_many(conn, stories, NEW_STORY_COLUMNS, new_rows, ignore_conflicts=True)
+        # The insert took SQLite's one write lock; stories another process committed before it
+        # (after `before` was read) have other run ids, and those of this run are in `fresh`.
+        wanted = {story.url for story in fresh}
+        query = select(stories.c.url, stories.c.id, stories.c.first_run_id).where(
+            stories.c.id > before
         )
-        if single_writer:
-            search.index_new_stories(conn, after_id=before)
-            query = select(stories.c.url, stories.c.id).where(stories.c.id > before)
-            return {url: id_ for url, id_ in conn.execute(query)}
-        return self._story_ids(conn, [story.url for story in fresh])
+        inserted = {
+            url: id_
+            for url, id_, first_run in conn.execute(query)
+            if first_run == run_id and url in wanted
+        }
+        if inserted:
+            # Every row from our first id on is ours: the lock was held since before it.
+            search.index_new_stories(conn, after_id=min(inserted.values()) - 1)
+        return inserted
 
     def _current(self, conn: Connection, urls: Iterable[str]) -> dict[str, Row]:
-        """What the archive holds for each URL it already has."""
+        """What the archive holds for each URL it already has (`urls` in URL order)."""
         columns = [stories.c[name] for name in STORY_FIELDS]
         found: dict[str, Row] = {}
         for chunk in _chunks(list(urls)):
@@ -488,6 +534,9 @@ class Archive:
                 stories.c.id, stories.c.url, stories.c.first_run_id, stories.c.first_seen_at,
                 stories.c.last_seen_at, *columns,
             ).where(stories.c.url.in_(chunk))  # fmt: skip
+            if self.dialect != "sqlite":
+                # Held to the commit, taken in URL order: concurrent writers update in turn.
+                query = query.order_by(stories.c.url).with_for_update()
             found.update((row.url, row) for row in conn.execute(query))
         return found
 
@@ -553,13 +602,6 @@ class Archive:
             ],
         )
 
-    def _story_ids(self, conn: Connection, urls: Iterable[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for chunk in _chunks(list(urls)):
-            query = select(stories.c.url, stories.c.id).where(stories.c.url.in_(chunk))
-            found.update((key, value) for key, value in conn.execute(query))
-        return found
-
     def _tag_ids(
         self, conn: Connection, wanted: set[tuple[str, str]]
     ) -> dict[tuple[str, str], int]:
@@ -567,7 +609,7 @@ class Archive:
             return {}
         conn.execute(
             self._insert(tags).on_conflict_do_nothing(),
-            [{"site": site, "name": name} for site, name in wanted],
+            [{"site": site, "name": name} for site, name in sorted(wanted)],
         )
         found: dict[tuple[str, str], int] = {}
         for site in {site for site, _ in wanted}:

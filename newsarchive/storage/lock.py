@@ -4,6 +4,8 @@ A SQLite archive is locked with `flock` on `<archive>.lock` beside it; a Postgre
 session advisory lock. Both are released by the operating system or the server when the holding
 process dies, so a run still marked `running` while nobody holds the lock was left by a crash.
 Readers (export, search, `db check`) never take the lock: WAL gives them a consistent snapshot.
+Frontier workers share it (`shared=True`): any number of them write at once, never beside a crawl,
+a schema upgrade or a reparse.
 """
 
 from __future__ import annotations
@@ -30,17 +32,17 @@ class ArchiveLocked(Exception):
 
 
 @contextmanager
-def lock_archive(target: str | None) -> Iterator[None]:
+def lock_archive(target: str | None, *, shared: bool = False) -> Iterator[None]:
     """Hold the archive's writer lock for the duration of the block, or raise ArchiveLocked."""
     url = database_url(target)
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:":
             yield  # private to this process: nothing to share
             return
-        with _file_lock(Path(url.database)):
+        with _file_lock(Path(url.database), shared):
             yield
     elif url.get_backend_name() == "postgresql":
-        with _advisory_lock(url):
+        with _advisory_lock(url, shared):
             yield
     else:
         raise DatabaseError(f"no crawl lock for {url.get_backend_name()} archives")
@@ -68,35 +70,38 @@ def is_locked(target: str | None) -> bool:
 
 
 @contextmanager
-def _file_lock(database: Path) -> Iterator[None]:
+def _file_lock(database: Path, shared: bool) -> Iterator[None]:
     path = lock_path(database)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Never truncate before holding the lock: the holder's pid is in there.
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
             raise ArchiveLocked(_locked_message(str(database), holder)) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} since {_now()}\n".encode(), 0)
+        if not shared:  # shared holders are many: only a sole holder names itself
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()} since {_now()}\n".encode(), 0)
         try:
             yield
         finally:
-            os.ftruncate(fd, 0)
+            if not shared:
+                os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
 
 
 @contextmanager
-def _advisory_lock(url: URL) -> Iterator[None]:
+def _advisory_lock(url: URL, shared: bool) -> Iterator[None]:
     engine = make_engine(url)
+    take = func.pg_try_advisory_lock_shared if shared else func.pg_try_advisory_lock
     try:
         try:
             conn = engine.connect()
-            held = conn.execute(select(func.pg_try_advisory_lock(ADVISORY_KEY))).scalar()
+            held = conn.execute(select(take(ADVISORY_KEY))).scalar()
         except SQLAlchemyError as exc:
             message = str(getattr(exc, "orig", None) or exc).splitlines()[0]
             raise DatabaseError(

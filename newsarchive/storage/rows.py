@@ -41,6 +41,31 @@ def insert_many(
         conn.exec_driver_sql(sql, list(rows))
 
 
+def insert_new(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    key: str,
+    chunk: int = 500,
+) -> dict[Any, int]:
+    """INSERT the rows in their order, skipping those that conflict; returns the ids of the
+    rows this statement inserted, by their `key` column (multi-row VALUES ... RETURNING)."""
+    inserted: dict[Any, int] = {}
+    marker = _marker(conn)
+    row_sql = f"({', '.join([marker] * len(columns))})"
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        sql = (
+            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
+            f"{', '.join([row_sql] * len(part))} ON CONFLICT DO NOTHING RETURNING {key}, id"
+        )
+        params = tuple(value for row in part for value in row)
+        inserted.update((found, id_) for found, id_ in conn.exec_driver_sql(sql, params))
+    return inserted
+
+
 def update_many(
     conn: Connection,
     table: Table,

@@ -8,6 +8,7 @@ ten times faster than a trigger firing for every row.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 
 from sqlalchemy import (
@@ -22,8 +23,11 @@ from sqlalchemy import (
     table,
     text,
 )
+from sqlalchemy.exc import DBAPIError
 
 from newsarchive.storage.schema import stories
+
+logger = logging.getLogger(__name__)
 
 MARK_START, MARK_END, ELLIPSIS = "[", "]", "…"
 SNIPPET_WORDS = 24
@@ -43,10 +47,28 @@ SQLITE_DDL = (
     "INSERT INTO stories_fts(rowid, headline, teaser) VALUES (new.id, new.headline, new.teaser); "
     "END",
 )
+# PostgreSQL: the `simple` configuration (no stemming, any language) that also folds accents
+# through the unaccent extension, as FTS5's remove_diacritics does; without the extension (a
+# server that lacks it or a role that may not create it), plain `simple`.
+POSTGRESQL_CONFIG = "newsarchive_search"
 POSTGRESQL_DDL = (
-    "CREATE INDEX ix_stories_search ON stories USING gin (to_tsvector('simple', "
+    f"CREATE INDEX ix_stories_search ON stories USING gin (to_tsvector('{POSTGRESQL_CONFIG}', "
     "coalesce(headline, '') || ' ' || coalesce(teaser, '')))",
 )
+
+
+def create_postgresql_config(conn: Connection) -> None:
+    """Create the text search configuration the PostgreSQL index and queries use."""
+    conn.exec_driver_sql(f"CREATE TEXT SEARCH CONFIGURATION {POSTGRESQL_CONFIG} (COPY = simple)")
+    try:
+        with conn.begin_nested():
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+            conn.exec_driver_sql(
+                f"ALTER TEXT SEARCH CONFIGURATION {POSTGRESQL_CONFIG} "
+                "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple"
+            )
+    except DBAPIError:
+        logger.warning("PostgreSQL's unaccent extension is not available: search keeps accents")
 
 
 def index_new_stories(conn: Connection, after_id: int) -> None:
@@ -63,7 +85,10 @@ def index_new_stories(conn: Connection, after_id: int) -> None:
 
 def create_index(conn: Connection) -> None:
     """Create the search index of a new archive (migrations create it for older ones)."""
-    ddl = POSTGRESQL_DDL if conn.dialect.name == "postgresql" else SQLITE_DDL
+    ddl = SQLITE_DDL
+    if conn.dialect.name == "postgresql":
+        create_postgresql_config(conn)
+        ddl = POSTGRESQL_DDL
     for statement in ddl:
         conn.execute(text(statement))
 
@@ -111,10 +136,11 @@ def _sqlite(query: str, where: list[ColumnElement[bool]], limit: int) -> Select:
 
 
 def _postgresql(query: str, where: list[ColumnElement[bool]], limit: int) -> Select:
+    config = literal_column(f"'{POSTGRESQL_CONFIG}'::regconfig")
     document = func.to_tsvector(
-        "simple", func.coalesce(stories.c.headline, "") + " " + func.coalesce(stories.c.teaser, "")
+        config, func.coalesce(stories.c.headline, "") + " " + func.coalesce(stories.c.teaser, "")
     )
-    wanted = func.websearch_to_tsquery("simple", query)
+    wanted = func.websearch_to_tsquery(config, query)
     marks = f"StartSel={MARK_START}, StopSel={MARK_END}, FragmentDelimiter={ELLIPSIS}"
     return (
         select(
@@ -122,10 +148,10 @@ def _postgresql(query: str, where: list[ColumnElement[bool]], limit: int) -> Sel
             stories.c.site,
             stories.c.published_at,
             func.ts_headline(
-                "simple", stories.c.headline, wanted, marks + ", HighlightAll=true"
+                config, stories.c.headline, wanted, marks + ", HighlightAll=true"
             ).label("headline"),
             func.ts_headline(
-                "simple",
+                config,
                 func.coalesce(stories.c.teaser, ""),
                 wanted,
                 f"{marks}, MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}",
