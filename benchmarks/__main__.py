@@ -6,7 +6,8 @@ import importlib
 import sys
 
 MODULES = (
-    "extraction_speed", "crawl_speed", "crawl_at_scale", "storage_scale", "export_scale",
+    "extraction_speed", "crawl_speed", "jobs_speed", "crawl_at_scale", "storage_scale",
+    "export_scale",
 )  # fmt: skip
 
 

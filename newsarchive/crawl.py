@@ -72,6 +72,7 @@ def crawl(
     log_file: str | None = None,
     resume: bool = False,
     profiles: list[str] | None = None,
+    one_of_jobs: bool = False,
 ) -> CrawlResult:
     """Crawl tag listings and their older pages into the archive; blocks until done.
 
@@ -80,8 +81,9 @@ def crawl(
     says otherwise; with `log_file`, the full log goes there instead. Holds the archive lock
     throughout (raises ArchiveLocked at once if another crawl has it) and first closes runs left
     `running` by a crawl that died. With `resume`, each start URL continues from the checkpoint
-    an interrupted crawl of the same URLs into the same archive left. Runs Scrapy's reactor, so
-    it can be called once per process.
+    an interrupted crawl of the same URLs into the same archive left. As `one_of_jobs` (one
+    process of `crawl --jobs N`, whose parent cleaned up and holds the lock), it shares the lock
+    and leaves other runs alone. Runs Scrapy's reactor, so it can be called once per process.
     """
     overrides: dict[str, Any] = {
         "LOG_LEVEL": "ERROR",
@@ -107,9 +109,10 @@ def crawl(
     if not crawl_settings.get("NEWSARCHIVE_JOBDIR"):
         folder = job_dir(crawl_settings.get("NEWSARCHIVE_JOBS_DIR"), target, urls)
         crawl_settings.set("NEWSARCHIVE_JOBDIR", str(folder), priority="cmdline")
-    with lock_archive(target):
+    with lock_archive(target, shared=one_of_jobs):
         process = CrawlerProcess(crawl_settings)
-        _close_stale_runs(target)
+        if not one_of_jobs:
+            close_stale_runs(target)
         return run_spider(process, TagSpider, one_line=not log_file, urls=urls, max_pages=max_pages)
 
 
@@ -148,7 +151,7 @@ def run_spider(
     return result
 
 
-def _close_stale_runs(target: str | None) -> None:
+def close_stale_runs(target: str | None) -> None:
     """Mark runs of crashed crawls as interrupted; the caller holds the archive lock."""
     archive = Archive.open(target)
     try:

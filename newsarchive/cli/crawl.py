@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 
 from newsarchive.cli.errors import CLIError
 from newsarchive.cli.options import add_db, add_profile, add_settings, check_profiles
-from newsarchive.crawl import CrawlResult, crawl, invalid_urls
-from newsarchive.storage import Archive
+from newsarchive.crawl import CrawlResult, close_stale_runs, crawl, invalid_urls, project_settings
+from newsarchive.jobs import shared_politeness, split
+from newsarchive.storage import Archive, lock_archive
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -49,6 +51,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--log-file", metavar="FILE", help="append the crawl's full log to FILE (for cron)"
     )
+    parser.add_argument(
+        "--jobs", type=int, default=1, metavar="N",
+        help="split the start URLs by site over N processes (one per core)",
+    )  # fmt: skip
+    # Set by `--jobs` on the processes it starts: share the lock, leave other runs alone.
+    parser.add_argument("--one-of-jobs", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(handler=handle)
 
 
@@ -61,8 +69,12 @@ def handle(args: argparse.Namespace) -> int:
     check_profiles(args.profiles, dict(args.settings))  # so does a bad profile
     if args.stop_after is not None and args.stop_after < 1:
         raise CLIError("--stop-after must be at least 1", CLIError.USAGE)
+    if args.jobs < 1:
+        raise CLIError("--jobs must be at least 1", CLIError.USAGE)
     Archive.open(args.db).close()  # a bad --db fails here, before any request is made
     interactive = sys.stderr.isatty() and not args.quiet
+    if args.jobs > 1:
+        return crawl_in_jobs(args, interactive)
     result = crawl(
         args.urls,
         db=args.db,
@@ -76,12 +88,66 @@ def handle(args: argparse.Namespace) -> int:
         resume=args.resume,
         profiles=args.profiles,
         log_file=args.log_file,
+        one_of_jobs=args.one_of_jobs,
     )
     for failure in result.page_failures:
         print(f"newsarchive: warning: pagination stopped early: {failure}", file=sys.stderr)
     if interactive:
         print(summary(result))
     return outcome(result)
+
+
+def crawl_in_jobs(args: argparse.Namespace, interactive: bool) -> int:
+    """Run the crawl as `args.jobs` processes on one archive; their worst exit status wins."""
+    parts, share = split(args.urls, args.jobs)
+    settings = dict(args.settings)
+    settings |= shared_politeness(project_settings(settings), share)
+    with lock_archive(args.db):  # alone for a moment: close the runs of crawls that died
+        close_stale_runs(args.db)
+    archive = Archive.open(args.db)
+    try:
+        latest = archive.runs(limit=1)
+    finally:
+        archive.close()
+    before = latest[0]["id"] if latest else 0
+    with lock_archive(args.db, shared=True):
+        processes = [subprocess.Popen(_job_command(args, part, settings)) for part in parts]
+        codes = [process.wait() for process in processes]
+    archive = Archive.open(args.db)
+    try:
+        runs = [run for run in archive.runs(limit=len(parts) * 2) if run["id"] > before]
+    finally:
+        archive.close()
+    if interactive:
+        pages = sum(run["pages"] for run in runs)
+        new = sum(run["stories_new"] for run in runs)
+        existing = sum(run["stories_existing"] for run in runs)
+        print(
+            f"Crawled {pages} page(s) in {len(parts)} processes: {new} new stories, "
+            f"{existing} already archived; runs {', '.join(str(run['id']) for run in runs)}."
+        )
+    return next((code for code in codes if code), 0)
+
+
+def _job_command(
+    args: argparse.Namespace, urls: list[str], settings: dict[str, object]
+) -> list[str]:
+    """The `newsarchive crawl` command line of one process of a `--jobs` crawl."""
+    command = [sys.executable, "-m", "newsarchive", "crawl", *urls, "--one-of-jobs", "--quiet"]
+    for flag, value in (
+        ("--db", args.db), ("--max-pages", args.max_pages), ("--stop-after", args.stop_after),
+        ("--warc-dir", args.warc_dir), ("--log-file", args.log_file),
+    ):  # fmt: skip
+        if value is not None:
+            command += [flag, str(value)]
+    for flag, on in (("--full", args.full), ("--no-warc", args.no_warc), ("--resume", args.resume)):
+        if on:
+            command.append(flag)
+    for profile in args.profiles or []:
+        command += ["--profile", profile]
+    for name, value in settings.items():
+        command += ["-s", f"{name}={value}"]
+    return command
 
 
 def summary(result: CrawlResult) -> str:
