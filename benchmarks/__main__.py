@@ -1,8 +1,12 @@
-"""Run every benchmark, or those named: `python -m benchmarks [extraction_speed ...]`."""
+"""Run every benchmark, or those named: `python -m benchmarks [extraction_speed ...]`.
+
+Each runs in a process of its own, so that one's memory neither counts in the next one's figures
+nor, through fork, in the peak RSS it measures of its own child processes.
+"""
 
 from __future__ import annotations
 
-import importlib
+import subprocess
 import sys
 
 MODULES = (
@@ -17,11 +21,8 @@ def main(names: list[str]) -> int:
         print(f"unknown benchmark {unknown[0]!r}; known: {', '.join(MODULES)}", file=sys.stderr)
         return 2
     for name in names or MODULES:
-        print(f"== {name}")
-        module = importlib.import_module(f"benchmarks.{name}")
-        if hasattr(module, "run"):
-            module.run()
-        elif module.main([]):
+        print(f"== {name}", flush=True)
+        if subprocess.run([sys.executable, "-m", f"benchmarks.{name}"], check=False).returncode:
             return 1
     return 0
 

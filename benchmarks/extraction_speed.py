@@ -142,3 +142,7 @@ def learned() -> None:
     print(f"{'step':34} {'ms/page':>9} {'pages/s':>9} {'x parse':>8}")
     for name, seconds in rows:
         print(f"{name:34} {seconds * 1000:9.2f} {1 / seconds:9.1f} {seconds / baseline:8.1f}")
+
+
+if __name__ == "__main__":
+    run()

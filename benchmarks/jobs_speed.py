@@ -20,7 +20,7 @@ from benchmarks.crawl_speed import OUT, measure, settings_args
 from benchmarks.servers import static_server
 
 
-def run(base: str, work: Path, jobs: int, round_: int) -> tuple[float, float]:
+def crawl_once(base: str, work: Path, jobs: int, round_: int) -> tuple[float, float]:
     """One crawl of the whole site with `jobs` processes; returns (pages/s, CPU seconds)."""
     db = work / f"jobs{jobs}-{round_}.sqlite"
     command = [sys.executable, "-m", "newsarchive", "crawl", "--quiet", "--db", str(db),
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         for round_ in range(1, args.rounds + 1):
             rates = {}
             for jobs in (1, 2) if round_ % 2 else (2, 1):
-                rates[jobs], cpu = run(base, Path(tmp), jobs, round_)
+                rates[jobs], cpu = crawl_once(base, Path(tmp), jobs, round_)
                 print(f"round {round_} --jobs {jobs}: {rates[jobs]:6.1f} pages/s, cpu {cpu:.1f} s")
             ratios.append(rates[2] / rates[1])
     print(f"median ratio --jobs 2 / --jobs 1: {statistics.median(ratios):.2f} (every story once)")
