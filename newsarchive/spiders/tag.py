@@ -227,18 +227,16 @@ class TagSpider(Spider):
         walk.pages += 1
         walk.stories += len(listing.stories)
         walk.tag, walk.site = walk.tag or listing.tag, walk.site or host_of(response.url)
-        keys = [
-            canonical_url(found.url) for found in listing.stories
-        ]  # extraction made them absolute
+        # Extraction made the URLs absolute; the normalise pipeline finds these in the URL cache.
+        keys = [canonical_url(found.url) for found in listing.stories]
         new_in_chain = self.remember_stories(chain, page_number, keys)
         if chain.mode == "incremental":
             self._count_known(chain, new_in_chain)
         if listing.stories:
-            yield ListingPage(
-                list(
-                    listing_stories(listing, page_number, fetched_at, warc_file, warc_key=warc_key)
-                )
+            stories = listing_stories(
+                listing, page_number, fetched_at, warc_file, warc_key=warc_key
             )
+            yield ListingPage(list(stories))
         else:
             stats.inc_value("newsarchive/pages_without_stories")
         next_request = self._next(listing.next_page, chain, page_number, len(new_in_chain))
