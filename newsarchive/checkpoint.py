@@ -22,7 +22,7 @@ from scrapy.crawler import Crawler
 
 from newsarchive.items import Story
 from newsarchive.signals import batch_stored
-from newsarchive.storage.engine import database_url
+from newsarchive.storage.engine import database_url, sqlite_path
 from newsarchive.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -36,14 +36,14 @@ def job_dir(jobs_root: str | None, db: str | None, start_urls: Iterable[str]) ->
     default archive), else `data/jobs/`; named after the archive plus a hash of both.
     """
     url = database_url(db)
-    sqlite_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    sqlite_file = sqlite_path(url)
     if jobs_root:
         root = Path(jobs_root)
     elif sqlite_file:
-        root = Path(url.database).parent / "jobs"
+        root = sqlite_file.parent / "jobs"
     else:
         root = Path("data") / "jobs"
-    name = Path(url.database).stem if sqlite_file else (url.database or url.get_backend_name())
+    name = sqlite_file.stem if sqlite_file else (url.database or url.get_backend_name())
     key = "\n".join(
         [url.render_as_string(hide_password=True), *sorted(map(canonical_url, start_urls))]
     )

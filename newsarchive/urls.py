@@ -58,6 +58,14 @@ def is_web_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+def site_key(host: str) -> str:
+    """A host as the archive names sites: lower case, without a leading www."""
+    return host.strip().lower().removeprefix("www.")
+
+
 def host_of(url: str) -> str:
-    """The lower-case host of `url`, without a leading www."""
-    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    """The site of `url` (`site_key` of its host); empty for a URL that has none."""
+    try:
+        return site_key(urlsplit(url).hostname or "")
+    except ValueError:
+        return ""

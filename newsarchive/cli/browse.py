@@ -11,7 +11,7 @@ from newsarchive.browse import server
 from newsarchive.browse.tables import NotAnArchive, inspect_archive
 from newsarchive.cli.errors import CLIError
 from newsarchive.cli.options import add_db
-from newsarchive.storage.engine import database_url
+from newsarchive.storage.engine import sqlite_path
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -76,9 +76,9 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def _sqlite_file(target: str | None) -> Path:
-    url = database_url(target)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+    path = sqlite_path(target)
+    if path is None:
         raise CLIError(
             "browse needs a SQLite archive file (Datasette serves SQLite only)", CLIError.USAGE
         )
-    return Path(url.database)
+    return path

@@ -8,6 +8,8 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
+from newsarchive.urls import host_of
+
 _INNER_WHITESPACE = re.compile(r"[\t\n\r]")
 # Links that resolve without urljoin: absolute http(s) URLs with a plain host, and paths from
 # the root; neither may hold dot segments ("/./", "/../"), which urljoin would remove.
@@ -55,12 +57,4 @@ def _origin(base: str) -> str | None:
 
 def same_site(url: str, other: str) -> bool:
     """True when both URLs are on the same host (a leading www. is ignored)."""
-    return _host(url) == _host(other)
-
-
-def _host(url: str) -> str:
-    try:
-        host = (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-    return host.removeprefix("www.")
+    return host_of(url) == host_of(other)

@@ -13,7 +13,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
-from newsarchive.urls import host_of, is_web_url
+from newsarchive.urls import host_of, is_web_url, site_key
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ class SiteBoundaryMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.allowed = {
-            host.strip().lower().removeprefix("www.")
+            site_key(host)
             for host in crawler.settings.getlist("NEWSARCHIVE_ALLOWED_HOSTS")
             if host.strip()
         }

@@ -9,7 +9,7 @@ from newsarchive.storage.archive import (
     Shortfall,
     Upgrade,
 )
-from newsarchive.storage.engine import DatabaseError, warc_directory
+from newsarchive.storage.engine import DatabaseError, sqlite_path, warc_directory
 from newsarchive.storage.filters import StoryFilter
 from newsarchive.storage.lock import ArchiveLocked, lock_archive
 
@@ -25,5 +25,6 @@ __all__ = [
     "StoryFilter",
     "Upgrade",
     "lock_archive",
+    "sqlite_path",
     "warc_directory",
 ]

@@ -75,8 +75,7 @@ def _stale_runs(conn: Connection, archive: Archive) -> Finding:
     running = _count(
         conn, select(func.count()).select_from(crawl_runs).where(crawl_runs.c.status == "running")
     )
-    url = archive.engine.url
-    if running and url.get_backend_name() == "sqlite" and is_locked(url.database):
+    if running and is_locked(archive.location):
         running = 0  # a crawl is running now
     note = "the next crawl marks them interrupted"
     return Finding("runs left running by a crawl that died", running, problem=False, detail=note)

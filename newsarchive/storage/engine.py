@@ -31,13 +31,19 @@ def database_url(target: str | None) -> URL:
         ) from None
 
 
+def sqlite_path(target: str | URL | None) -> Path | None:
+    """The file of a SQLite archive (absolute), or None for a server database or `:memory:`."""
+    url = target if isinstance(target, URL) else database_url(target)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
+
+
 def warc_directory(target: str | None) -> Path:
     """Where a run's WARC files go by default: `warc/` beside a SQLite archive file (so
     `data/warc/` for the default archive), else `data/warc/`."""
-    url = database_url(target)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).parent / "warc"
-    return (DEFAULT_PATH.parent / "warc").resolve()
+    path = sqlite_path(target)
+    return path.parent / "warc" if path else (DEFAULT_PATH.parent / "warc").resolve()
 
 
 def display_url(url: URL) -> str:
@@ -57,8 +63,8 @@ def make_engine(url: URL) -> Engine:
     try:
         if url.get_backend_name() != "sqlite":
             return create_engine(url, pool_pre_ping=True)
-        if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        if path := sqlite_path(url):
+            path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30})
     except ImportError as exc:
         raise DatabaseError(

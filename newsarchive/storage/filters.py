@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, exists, func, select
 
 from newsarchive.storage.schema import stories, story_tags, tags
+from newsarchive.urls import site_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +65,6 @@ class StoryFilter:
             "until": self.until.isoformat() if self.until else None,
             "dates_on": "first_seen_at" if self.by_first_seen else "published_at",
         }
-
-
-def site_key(site: str) -> str:
-    """A site as the archive stores it: lower-case host without a leading www."""
-    return site.strip().lower().removeprefix("www.")
 
 
 def _as_utc(moment: date) -> datetime:

@@ -21,7 +21,14 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
-from newsarchive.storage.engine import DatabaseError, database_url, display_url, make_engine, scrub
+from newsarchive.storage.engine import (
+    DatabaseError,
+    database_url,
+    display_url,
+    make_engine,
+    scrub,
+    sqlite_path,
+)
 
 # The advisory-lock key of a PostgreSQL archive: one archive per database, so one fixed key.
 ADVISORY_KEY = 0x6E657773  # "news"
@@ -36,10 +43,11 @@ def lock_archive(target: str | None, *, shared: bool = False) -> Iterator[None]:
     """Hold the archive's writer lock for the duration of the block, or raise ArchiveLocked."""
     url = database_url(target)
     if url.get_backend_name() == "sqlite":
-        if not url.database or url.database == ":memory:":
+        path = sqlite_path(url)
+        if path is None:
             yield  # private to this process: nothing to share
             return
-        with _file_lock(Path(url.database), shared):
+        with _file_lock(path, shared):
             yield
     elif url.get_backend_name() == "postgresql":
         with _advisory_lock(url, shared):
@@ -54,10 +62,10 @@ def lock_path(database: Path) -> Path:
 
 def is_locked(target: str | None) -> bool:
     """True when a crawl holds the lock of this SQLite archive right now."""
-    url = database_url(target)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+    database = sqlite_path(target)
+    if database is None:
         return False
-    path = lock_path(Path(url.database))
+    path = lock_path(database)
     if not path.exists():
         return False
     with path.open("rb") as handle:
