@@ -6,8 +6,21 @@ from dataclasses import dataclass
 
 
 @dataclass(slots=True)
+class Capture:
+    """Where the bytes of a fetched page are kept: a WARC file and its response record.
+
+    Shared by every story of the page. The WARC file is written on the crawl's writer thread,
+    which fills in `offset` once the record is on disk; the page's stories are stored on the
+    same thread afterwards, so by then each sighting can name its record.
+    """
+
+    warc_file: str
+    offset: int | None = None
+
+
+@dataclass(slots=True)
 class Story:
-    """A story seen on a listing page, with where and when it was seen.
+    """A story as a listing page showed it, and the sighting: where and when it was seen.
 
     `url` is the link as found until the normalise pipeline replaces it with its canonical form.
     """
@@ -18,19 +31,16 @@ class Story:
     published_at: str | None = None
     author: str | None = None
     image_url: str | None = None
-    tag: str | None = None
     site: str | None = None
     extraction_method: str | None = None
     date_source: str | None = None
+    # The sighting.
+    tag: str | None = None
     listing_url: str | None = None
     page_number: int | None = None
     position: int | None = None
     fetched_at: str | None = None
-    # The WARC record of the listing page the story was seen on: its offset, or while the crawl
-    # writes it on the writer thread, its key there (newsarchive.writer.Writer.offsets).
-    warc_file: str | None = None
-    warc_offset: int | None = None
-    warc_key: int | None = None
+    capture: Capture | None = None
 
 
 @dataclass(slots=True)
@@ -39,9 +49,12 @@ class ListingPage:
 
     One item per page rather than per story: Scrapy's per-item machinery (spider middleware,
     signals, the pipeline chain) then runs once for twenty stories instead of twenty times.
+    `start_url` and `page_number` place the page in its walk (for resuming an interrupted crawl).
     """
 
     stories: list[Story]
+    start_url: str | None = None
+    page_number: int | None = None
 
 
 @dataclass(slots=True)
@@ -49,9 +62,9 @@ class ListingWalk:
     """How one start URL's pagination was walked in a run."""
 
     start_url: str
-    mode: str  # full, incremental
+    mode: str  # a newsarchive.status.WalkMode
     pages: int = 0
     stories: int = 0
     tag: str | None = None
     site: str | None = None
-    end_reason: str | None = None
+    end_reason: str | None = None  # a newsarchive.status.WalkEnd; None while walking

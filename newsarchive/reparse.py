@@ -16,7 +16,7 @@ from scrapy.http import Headers, HtmlResponse
 from scrapy.responsetypes import responsetypes
 
 from newsarchive.extract import extract_listing
-from newsarchive.items import Story
+from newsarchive.items import Capture, Story
 from newsarchive.pipelines.normalize import normalize
 from newsarchive.pipelines.validate import missing_field
 from newsarchive.spiders.tag import listing_stories
@@ -68,7 +68,8 @@ def _run_stories(located: dict[str, Path | None], result: RunReparse) -> Iterato
             fetched = datetime.fromisoformat(page.fetched_at) if page.fetched_at else None
             listing = extract_listing(response.selector, response.url, now=fetched)
             number = page.page_number or 1
-            for story in listing_stories(listing, number, page.fetched_at, recorded, page.offset):
+            capture = Capture(recorded, page.offset)
+            for story in listing_stories(listing, number, page.fetched_at, capture):
                 story = normalize(story)
                 if missing_field(story) or (story.url, story.tag) in seen:
                     continue

@@ -60,9 +60,14 @@ ITEM_PIPELINES = {
     "newsarchive.pipelines.store.StorePipeline": 800,
 }
 EXTENSIONS = {
-    "newsarchive.progress.Progress": 500,
-    "newsarchive.middlewares.crawldelay.CrawlDelay": 510,
+    # First: the others ask it for the run's state, its writer thread and the archive.
+    "newsarchive.runtime.recorder.RunRecorder": 100,
+    "newsarchive.runtime.checkpoint.Checkpoint": 200,
+    "newsarchive.runtime.progress.Progress": 500,
+    "newsarchive.runtime.crawldelay.CrawlDelay": 510,
 }
+# `scrapy crawl` ends with the exit status and message `newsarchive crawl` gives.
+COMMANDS_MODULE = "newsarchive.commands"
 
 
 LOG_LEVEL = "INFO"
@@ -71,6 +76,9 @@ LOG_LEVEL = "INFO"
 NEWSARCHIVE_DB = os.environ.get("NEWSARCHIVE_DB")
 # Listing pages followed per start URL, the start page included (a bound against traps).
 NEWSARCHIVE_MAX_PAGES = 1000
+# Set for the processes of one `--jobs` crawl and for frontier workers: they share the archive
+# lock with each other (never with a crawl) and leave the runs of the others alone.
+NEWSARCHIVE_SHARED_LOCK = False
 # A batch is written when it holds this many stories or is this many seconds old.
 NEWSARCHIVE_BATCH_SIZE = 2000
 NEWSARCHIVE_BATCH_SECONDS = 2.0

@@ -58,9 +58,10 @@ def install_crash_point(spec: str) -> None:
 def main(argv: list[str]) -> int:
     mode, rest = argv[0], argv[1:]
     if mode == "api":
-        from newsarchive.crawl import crawl
+        from newsarchive.crawl.api import crawl
+        from newsarchive.crawl.options import CrawlOptions
 
-        result = crawl(**json.loads(rest[0]))
+        result = crawl(CrawlOptions(**json.loads(rest[0])))
         fields = ("status", "pages", "stories_new", "stories_existing", "errors", "failures")
         out = {name: getattr(result, name) for name in fields}
         out["stats"] = result.stats

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from scrapy.settings import Settings
 
-from newsarchive.jobs import shared_politeness, split
+from newsarchive.crawl.jobs import shared_politeness, split
 from tests.conftest import FAST, run_cli
 from tests.sites import write_chain
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive import __version__
-from newsarchive.crawl import project_settings
+from newsarchive.crawl.api import project_settings
 from tests.conftest import FAST, run_cli, run_crawl
 from tests.faultserver import FaultServer, fault_server, page
 from tests.sites import chain_pages

@@ -21,7 +21,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.test import get_crawler
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.crawl import project_settings
+from newsarchive.crawl.api import project_settings
 from newsarchive.export import FORMULA_START
 from newsarchive.middlewares.boundary import SiteBoundaryMiddleware
 from newsarchive.storage import Archive

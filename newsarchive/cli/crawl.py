@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 from newsarchive.cli.errors import CLIError
 from newsarchive.cli.options import add_db, add_profile, add_settings, check_profiles
-from newsarchive.crawl import CrawlResult, close_stale_runs, crawl, invalid_urls, project_settings
-from newsarchive.jobs import shared_politeness, split
-from newsarchive.storage import Archive, lock_archive
+from newsarchive.crawl.options import CrawlOptions, OptionError
+from newsarchive.status import RunStatus
+
+if TYPE_CHECKING:
+    from newsarchive.crawl.api import CrawlResult
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -55,41 +57,26 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--jobs", type=int, default=1, metavar="N",
         help="split the start URLs by site over N processes (one per core)",
     )  # fmt: skip
-    # Set by `--jobs` on the processes it starts: share the lock, leave other runs alone.
-    parser.add_argument("--one-of-jobs", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
-    bad = invalid_urls(args.urls)
-    if bad:
-        raise CLIError(f"not an http(s) URL: {bad[0]}", CLIError.USAGE)
-    if args.max_pages is not None and args.max_pages < 1:
-        raise CLIError("--max-pages must be at least 1", CLIError.USAGE)
-    check_profiles(args.profiles, dict(args.settings))  # so does a bad profile
-    if args.stop_after is not None and args.stop_after < 1:
-        raise CLIError("--stop-after must be at least 1", CLIError.USAGE)
+    from newsarchive.crawl.api import crawl
+    from newsarchive.crawl.jobs import crawl_in_jobs
+    from newsarchive.storage import Archive
+
+    options = crawl_options(args)
     if args.jobs < 1:
         raise CLIError("--jobs must be at least 1", CLIError.USAGE)
+    check_profiles(list(options.profiles), options.settings)  # so does a bad profile
     Archive.open(args.db).close()  # a bad --db fails here, before any request is made
-    interactive = sys.stderr.isatty() and not args.quiet
+    interactive = options.progress
     if args.jobs > 1:
-        return crawl_in_jobs(args, interactive)
-    result = crawl(
-        args.urls,
-        db=args.db,
-        max_pages=args.max_pages,
-        full=args.full,
-        stop_after=args.stop_after,
-        warc_dir=args.warc_dir,
-        warc=not args.no_warc,
-        settings=dict(args.settings),
-        progress=interactive,
-        resume=args.resume,
-        profiles=args.profiles,
-        log_file=args.log_file,
-        one_of_jobs=args.one_of_jobs,
-    )
+        results = crawl_in_jobs(options.but(progress=False), args.jobs)
+        if interactive:
+            print(jobs_summary(results))
+        return max((exit_status(result) for result in results), default=0)
+    result = crawl(options)
     for failure in result.page_failures:
         print(f"newsarchive: warning: pagination stopped early: {failure}", file=sys.stderr)
     if interactive:
@@ -97,57 +84,47 @@ def handle(args: argparse.Namespace) -> int:
     return outcome(result)
 
 
-def crawl_in_jobs(args: argparse.Namespace, interactive: bool) -> int:
-    """Run the crawl as `args.jobs` processes on one archive; their worst exit status wins."""
-    parts, share = split(args.urls, args.jobs)
-    settings = dict(args.settings)
-    settings |= shared_politeness(project_settings(settings), share)
-    with lock_archive(args.db):  # alone for a moment: close the runs of crawls that died
-        close_stale_runs(args.db)
-    archive = Archive.open(args.db)
+def crawl_options(args: argparse.Namespace) -> CrawlOptions:
+    """The crawl the command line asks for; a usage error names what is wrong."""
+    options = CrawlOptions(
+        urls=tuple(args.urls),
+        db=args.db,
+        max_pages=args.max_pages,
+        full=args.full,
+        stop_after=args.stop_after,
+        warc=not args.no_warc,
+        warc_dir=args.warc_dir,
+        settings=dict(args.settings),
+        progress=sys.stderr.isatty() and not args.quiet,
+        log_file=args.log_file,
+        resume=args.resume,
+        profiles=tuple(args.profiles),
+    )
     try:
-        latest = archive.runs(limit=1)
-    finally:
-        archive.close()
-    before = latest[0]["id"] if latest else 0
-    with lock_archive(args.db, shared=True):
-        processes = [subprocess.Popen(_job_command(args, part, settings)) for part in parts]
-        codes = [process.wait() for process in processes]
-    archive = Archive.open(args.db)
-    try:
-        runs = [run for run in archive.runs(limit=len(parts) * 2) if run["id"] > before]
-    finally:
-        archive.close()
-    if interactive:
-        pages = sum(run["pages"] for run in runs)
-        new = sum(run["stories_new"] for run in runs)
-        existing = sum(run["stories_existing"] for run in runs)
-        print(
-            f"Crawled {pages} page(s) in {len(parts)} processes: {new} new stories, "
-            f"{existing} already archived; runs {', '.join(str(run['id']) for run in runs)}."
-        )
-    return next((code for code in codes if code), 0)
+        options.check()
+    except OptionError as error:
+        raise CLIError(str(error), CLIError.USAGE) from None
+    return options
 
 
-def _job_command(
-    args: argparse.Namespace, urls: list[str], settings: dict[str, object]
-) -> list[str]:
-    """The `newsarchive crawl` command line of one process of a `--jobs` crawl."""
-    command = [sys.executable, "-m", "newsarchive", "crawl", *urls, "--one-of-jobs", "--quiet"]
-    for flag, value in (
-        ("--db", args.db), ("--max-pages", args.max_pages), ("--stop-after", args.stop_after),
-        ("--warc-dir", args.warc_dir), ("--log-file", args.log_file),
-    ):  # fmt: skip
-        if value is not None:
-            command += [flag, str(value)]
-    for flag, on in (("--full", args.full), ("--no-warc", args.no_warc), ("--resume", args.resume)):
-        if on:
-            command.append(flag)
-    for profile in args.profiles or []:
-        command += ["--profile", profile]
-    for name, value in settings.items():
-        command += ["-s", f"{name}={value}"]
-    return command
+def exit_status(result: CrawlResult) -> int:
+    """`outcome` as a number, for crawls whose errors were reported already."""
+    try:
+        return outcome(result)
+    except CLIError as error:
+        print(f"newsarchive: error: {error}", file=sys.stderr)
+        return error.code
+
+
+def jobs_summary(results: list[CrawlResult]) -> str:
+    pages = sum(result.pages for result in results)
+    new = sum(result.stories_new for result in results)
+    existing = sum(result.stories_existing for result in results)
+    runs = ", ".join(str(result.run_id) for result in results)
+    return (
+        f"Crawled {pages} page(s) in {len(results)} processes: {new} new stories, "
+        f"{existing} already archived; runs {runs}."
+    )
 
 
 def summary(result: CrawlResult) -> str:
@@ -163,16 +140,16 @@ def outcome(result: CrawlResult) -> int:
     """Exit status of a finished crawl; raises CLIError with the reason when it failed."""
     if result.failures:
         raise CLIError(_failed(result), CLIError.START_FAILED)
-    if result.stats.get("newsarchive/store_failed"):
+    if result.store_failed:
         raise CLIError(
             f"the crawl stopped: stories could not be written to {result.archive}",
             CLIError.DATABASE,
         )
-    if result.status == "interrupted":
+    if result.status == RunStatus.INTERRUPTED:
         raise CLIError("crawl interrupted", 130)
     if result.shortfalls:
         raise CLIError(_fewer(result), CLIError.FEWER_STORIES)
-    if result.status != "finished":
+    if result.status != RunStatus.FINISHED:
         raise CLIError(
             "no stories found: the site may have changed its layout (check the URL with a browser)",
             CLIError.NO_STORIES,

@@ -9,7 +9,8 @@ from pathlib import Path
 from newsarchive import demo
 from newsarchive.cli.crawl import outcome, summary
 from newsarchive.cli.export import write_file
-from newsarchive.crawl import crawl
+from newsarchive.crawl.api import crawl
+from newsarchive.crawl.options import CrawlOptions
 from newsarchive.server import serve_directory
 from newsarchive.storage import Archive
 
@@ -33,7 +34,7 @@ def handle(args: argparse.Namespace) -> int:
     with serve_directory(demo.site_root()) as base:
         urls = [base + path for path in demo.TAG_PATHS]
         print(f"Serving the sample site at {base}; crawling {', '.join(urls)}")
-        result = crawl(urls, db=str(db), settings=demo.FAST_SETTINGS)
+        result = crawl(CrawlOptions(urls=tuple(urls), db=str(db), settings=demo.FAST_SETTINGS))
     outcome(result)
     print(summary(result))
     archive = Archive.open(str(db))

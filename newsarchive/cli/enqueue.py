@@ -8,8 +8,8 @@ import sys
 from newsarchive.cli.errors import CLIError
 from newsarchive.cli.frontier import connect
 from newsarchive.cli.options import add_redis
-from newsarchive.crawl import invalid_urls
 from newsarchive.frontier.state import display_url
+from newsarchive.urls import is_web_url
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -28,7 +28,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    bad = invalid_urls(args.urls)
+    bad = [url for url in args.urls if not is_web_url(url)]
     if bad:
         raise CLIError(f"not an http(s) URL: {bad[0]}", CLIError.USAGE)
     urls = list(dict.fromkeys(args.urls))

@@ -1,9 +1,9 @@
 """The tag spider fed by the shared frontier instead of the command line.
 
 Pagination and extraction are the tag spider's own; this subclass changes where start URLs come
-from (`newsarchive enqueue`, through scrapy-redis' spider mixin), keeps each chain's memory of
-stories in Redis (any worker may fetch the next page), and reports to the ledger what each
-leased request yields, so the lease is acknowledged only when all of it is safe.
+from (`newsarchive enqueue`, through scrapy-redis' spider mixin), swaps in a `Chains` strategy
+that keeps each chain's memory in Redis (any worker may fetch the next page), and reports to the
+ledger what each leased request yields, so the lease is acknowledged only when all of it is safe.
 """
 
 from __future__ import annotations
@@ -52,6 +52,27 @@ class FrontierChain(Chain):
         return cls(data["start_url"], data["host"], job=int(data["job"]))
 
 
+class FrontierChains:
+    """Pagination memory shared by every worker: a job's duplicate filter and chain memory live
+    in Redis, so any worker may fetch any page of a chain."""
+
+    def __init__(self, frontier: Frontier) -> None:
+        self.frontier = frontier
+
+    def claim(self, url: str) -> bool:
+        return True  # the job's duplicate filter in Redis remembers requests, for every worker
+
+    def first_listings(self, chain: Chain, page_number: int, keys: list[str]) -> list[str]:
+        chain.fresh = self.frontier.first_listed(chain.job, chain.start_url, page_number, keys)
+        return [key for key in dict.fromkeys(keys) if key in chain.fresh]
+
+    def prepare(self, request: Request, chain: Chain) -> None:
+        request.meta[JOB] = chain.job
+        # The job's duplicate filter is what keeps a page fetched once per job, by all workers
+        # together, also when a page is fetched again after its worker died.
+        request.dont_filter = False
+
+
 class FrontierSpider(RedisMixin, TagSpider):
     name = "frontier"
     requires_start_urls = False
@@ -63,6 +84,7 @@ class FrontierSpider(RedisMixin, TagSpider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FrontierSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.frontier = Frontier.from_settings(crawler.settings)
+        spider.chains = FrontierChains(spider.frontier)
         spider.ledger = Ledger(spider.frontier.ack, spider.frontier.release)
         spider.setup_redis(crawler)
         crawler.signals.connect(spider._item_stored, signal=signals.item_scraped)
@@ -98,31 +120,13 @@ class FrontierSpider(RedisMixin, TagSpider):
             logger.warning("ignoring a start entry that is not an http(s) URL: %r", entry[:200])
             self.ledger.finish(lease)
             return []
-        request = self._listing_request(url, FrontierChain(url, host_of(url), job=job), 1)
+        request = self.listing_request(url, FrontierChain(url, host_of(url), job=job), 1)
         request.meta[PARENT] = lease
         self.ledger.expect(lease)
         self.ledger.finish(lease)  # nothing but that request comes of a start entry
         return request
 
-    # -- the tag spider's hooks -----------------------------------------------------------------
-
-    def _listing_request(self, url: str, chain: Chain, page_number: int) -> Request:
-        request = super()._listing_request(url, chain, page_number)
-        request.meta[JOB] = chain.job
-        # The job's duplicate filter is what keeps a page fetched once per job, by all workers
-        # together, also when a page is fetched again after its worker died.
-        request.dont_filter = False
-        return request
-
-    def _record_request(self, url: str) -> None:
-        """The job's duplicate filter in Redis remembers requests, for every worker."""
-
-    def _already_requested(self, url: str) -> bool:
-        return False
-
-    def remember_stories(self, chain: Chain, page_number: int, keys: list[str]) -> list[str]:
-        chain.fresh = self.frontier.first_listed(chain.job, chain.start_url, page_number, keys)
-        return [key for key in dict.fromkeys(keys) if key in chain.fresh]
+    # -- the tag spider's callbacks, with every output counted against the response's lease ----
 
     def parse_listing(
         self, response: Response, chain: Chain, page_number: int

@@ -12,10 +12,9 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
-from newsarchive.crawl import CrawlResult, project_settings, run_spider
+from newsarchive.crawl.api import CrawlResult, project_settings, run_spider
 from newsarchive.frontier.spider import FrontierSpider
 from newsarchive.frontier.state import REQUESTS, START
-from newsarchive.storage import lock_archive
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +41,8 @@ WORKER_SETTINGS: dict[str, Any] = {
     "LOG_LEVEL": "WARNING",
     # A long-running process needs no code-execution endpoint, however local.
     "REMOTE_CONTROL_ENABLED": False,
+    # Shared with the other workers; a crawl, a schema upgrade or a reparse excludes them all.
+    "NEWSARCHIVE_SHARED_LOCK": True,
 }
 
 
@@ -122,7 +123,4 @@ def work(
     if idle_exit:
         overrides["NEWSARCHIVE_IDLE_EXIT"] = idle_exit
     overrides |= settings or {}
-    worker_settings = project_settings(overrides)
-    # Shared with the other workers; a crawl, a schema upgrade or a reparse excludes them all.
-    with lock_archive(worker_settings.get("NEWSARCHIVE_DB"), shared=True):
-        return run_spider(CrawlerProcess(worker_settings), FrontierSpider)
+    return run_spider(CrawlerProcess(project_settings(overrides)), FrontierSpider)

@@ -1,4 +1,10 @@
-"""The `tag` spider: a tag-listing page and all its older pages, story by story."""
+"""The `tag` spider: a tag-listing page and all its older pages, story by story.
+
+The spider only crawls: it follows pagination and yields one `ListingPage` per page. What it
+needs to know of the archive (which start URLs were walked before, which stories are known) it
+asks the run recorder, which looks it up off the reactor thread; what it remembers of each
+chain lives in a `Chains` strategy (in this process, or in Redis for frontier workers).
+"""
 
 from __future__ import annotations
 
@@ -6,25 +12,36 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from functools import cached_property
+from typing import Any, ClassVar, Protocol
 
 from parsel import Selector
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.python.failure import Failure
 
-from newsarchive.checkpoint import Checkpoint
 from newsarchive.extract import Listing, Profile
 from newsarchive.extract.learned import LayoutCache
-from newsarchive.items import ListingPage, ListingWalk, Story
-from newsarchive.middlewares.warc import FETCHED_AT, LISTING, WARC_RECORD
+from newsarchive.items import Capture, ListingPage, ListingWalk, Story
+from newsarchive.middlewares.warc import CAPTURE, FETCHED_AT, LISTING
 from newsarchive.profiles import ProfileError, load_profiles
-from newsarchive.storage import Archive
+from newsarchive.runtime.checkpoint import Checkpoint
+from newsarchive.runtime.recorder import RunRecorder
+from newsarchive.runtime.state import PageFailure
+from newsarchive.status import WalkEnd, WalkMode
 from newsarchive.urls import canonical_url, host_of, is_web_url
 
 logger = logging.getLogger(__name__)
+
+# `scrapy crawl tag -a NAME=VALUE` arguments that are settings of the whole crawl.
+SPIDER_ARGUMENTS = {
+    "max_pages": "NEWSARCHIVE_MAX_PAGES",
+    "full": "NEWSARCHIVE_FULL",
+    "stop_after": "NEWSARCHIVE_STOP_AFTER",
+}
 
 
 @dataclass(slots=True)
@@ -37,7 +54,7 @@ class Chain:
 
     start_url: str
     host: str
-    mode: str = "full"
+    mode: WalkMode = WalkMode.FULL
     seen_stories: set[str] = field(default_factory=set)
     pages_without_new: int = 0
     walk: ListingWalk = field(init=False)
@@ -46,13 +63,45 @@ class Chain:
         self.walk = ListingWalk(start_url=canonical_url(self.start_url), mode=self.mode)
 
 
+class Chains(Protocol):
+    """What the spider remembers of its pagination while it crawls."""
+
+    def claim(self, url: str) -> bool:
+        """Note a listing URL about to be requested; False when it was requested before."""
+
+    def first_listings(self, chain: Chain, page_number: int, keys: list[str]) -> list[str]:
+        """Note the stories a page of the chain lists; returns those the chain had not shown."""
+
+    def prepare(self, request: Request, chain: Chain) -> None:
+        """Adjust a listing request before it is scheduled."""
+
+
+class LocalChains:
+    """Pagination memory of one process: the listing URLs requested, the stories per chain."""
+
+    def __init__(self) -> None:
+        self.requested: set[str] = set()
+
+    def claim(self, url: str) -> bool:
+        key = canonical_url(url)
+        if key in self.requested:
+            return False
+        self.requested.add(key)
+        return True
+
+    def first_listings(self, chain: Chain, page_number: int, keys: list[str]) -> list[str]:
+        new = [key for key in dict.fromkeys(keys) if key not in chain.seen_stories]
+        chain.seen_stories.update(new)
+        return new
+
+    def prepare(self, request: Request, chain: Chain) -> None:
+        # `claim` and the chain bounds dedupe pagination; a redirect loop must reach the
+        # redirect limit and the errback (counted) rather than vanish in Scrapy's dupefilter.
+        request.dont_filter = True
+
+
 def listing_stories(
-    listing: Listing,
-    page_number: int,
-    fetched_at: str,
-    warc_file: str | None = None,
-    warc_offset: int | None = None,
-    warc_key: int | None = None,
+    listing: Listing, page_number: int, fetched_at: str, capture: Capture | None = None
 ) -> Iterator[Story]:
     """The items for the stories of one extracted listing page, in the order listed."""
     for position, found in enumerate(listing.stories, start=1):
@@ -63,16 +112,14 @@ def listing_stories(
             published_at=found.published_at,
             author=found.author,
             image_url=found.image_url,
-            tag=listing.tag,
             extraction_method=found.extraction_method,
             date_source=found.date_source,
+            tag=listing.tag,
             listing_url=listing.url,
             page_number=page_number,
             position=position,
             fetched_at=fetched_at,
-            warc_file=warc_file,
-            warc_offset=warc_offset,
-            warc_key=warc_key,
+            capture=capture,
         )
 
 
@@ -81,15 +128,7 @@ class TagSpider(Spider):
     # False for spiders fed start URLs some other way (the frontier worker).
     requires_start_urls: ClassVar[bool] = True
 
-    def __init__(
-        self,
-        url: str | None = None,
-        urls: list[str] | None = None,
-        max_pages: int | str | None = None,
-        full: bool | str | None = None,
-        stop_after: int | str | None = None,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, url: str | None = None, urls: list[str] | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         # `-a url=A` on the scrapy command line; several URLs separated by spaces or commas.
         given = list(urls or []) + (url.replace(",", " ").split() if url else [])
@@ -99,40 +138,31 @@ class TagSpider(Spider):
         for start in self.start_urls:
             if not is_web_url(start):
                 raise ValueError(f"not an http(s) URL: {start}")
-        self.max_pages_arg = int(max_pages) if max_pages else None
-        self.full_arg = full in (True, "1", "true", "True") if full is not None else None
-        self.stop_after_arg = int(stop_after) if stop_after else None
-        # Why start pages, and later listing pages, could not be crawled: one line each.
-        self.failures: list[str] = []
-        self.page_failures: list[str] = []
-        self.requested: set[str] = set()
-        self.chains: list[Chain] = []
-        self.archive: Archive | None = None
+        self.chains: Chains = LocalChains()
         self.profiles: tuple[Profile, ...] = ()
-        self.checkpoint: Checkpoint | None = None
         # Site layouts learned on this crawl's first pages, to read the later pages quickly.
         self.layouts = LayoutCache()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TagSpider:
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.checkpoint = Checkpoint.from_crawler(crawler)
-        return spider
+        for argument, setting in SPIDER_ARGUMENTS.items():
+            value = kwargs.pop(argument, None)
+            if value not in (None, ""):
+                crawler.settings.set(setting, value, priority="cmdline")
+        return super().from_crawler(crawler, *args, **kwargs)
+
+    @cached_property
+    def run(self) -> RunRecorder:
+        """The crawl's run recorder (there once the crawl has started)."""
+        return RunRecorder.of(self.crawler)
 
     @property
     def max_pages(self) -> int:
-        if self.max_pages_arg:
-            return self.max_pages_arg
         return self.settings.getint("NEWSARCHIVE_MAX_PAGES") or 0
 
     @property
     def stop_after(self) -> int:
-        return self.stop_after_arg or self.settings.getint("NEWSARCHIVE_STOP_AFTER") or 1
-
-    @property
-    def walks(self) -> list[ListingWalk]:
-        """How each start URL was walked, for the run's record."""
-        return [chain.walk for chain in self.chains]
+        return self.settings.getint("NEWSARCHIVE_STOP_AFTER") or 1
 
     async def start(self) -> AsyncIterator[Request]:
         try:
@@ -141,43 +171,32 @@ class TagSpider(Spider):
                 self.settings.get("NEWSARCHIVE_PROFILES_DIR"),
             )
         except ProfileError as error:
-            self.failures.append(str(error))
             logger.error("%s", error)
+            self.run.state.start_failures += [
+                PageFailure(u, 1, str(error)) for u in self.start_urls
+            ]
             return
-        full = (
-            self.full_arg
-            if self.full_arg is not None
-            else self.settings.getbool("NEWSARCHIVE_FULL")
-        )
-        if not full:
-            # Reads only; the store pipeline has created the archive by now.
-            self.archive = Archive.open(self.settings.get("NEWSARCHIVE_DB"))
+        full = self.settings.getbool("NEWSARCHIVE_FULL")
+        checkpoint = self.crawler.get_extension(Checkpoint)
         for start_url in self.start_urls:
-            known = self.archive is not None and self.archive.walked(canonical_url(start_url))
-            chain = Chain(start_url, host_of(start_url), "incremental" if known else "full")
-            self.chains.append(chain)
-            point = self.checkpoint.resume_point(start_url) if self.checkpoint else None
+            known = not full and await maybe_deferred_to_future(
+                self.run.walked(canonical_url(start_url))
+            )
+            mode = WalkMode.INCREMENTAL if known else WalkMode.FULL
+            chain = Chain(start_url, host_of(start_url), mode)
+            self.run.state.walks.append(chain.walk)
+            point = checkpoint.resume_point(start_url) if checkpoint else None
             if point:
                 logger.info("%s: resuming at page %d, %s", start_url, point[1], point[0])
-                yield self._listing_request(point[0], chain, point[1])
-            else:
-                yield self._listing_request(start_url, chain, 1)
-        if not any(chain.mode == "incremental" for chain in self.chains):
-            self._close_archive()
+            url, page_number = point or (start_url, 1)
+            self.chains.claim(url)
+            yield self.listing_request(url, chain, page_number)
 
-    def closed(self, reason: str) -> None:
-        self._close_archive()
-
-    def _close_archive(self) -> None:
-        if self.archive is not None:
-            self.archive.close()
-            self.archive = None
-
-    def _listing_request(self, url: str, chain: Chain, page_number: int) -> Request:
-        self._record_request(url)
-        return Request(
+    def listing_request(self, url: str, chain: Chain, page_number: int) -> Request:
+        incremental = chain.mode is WalkMode.INCREMENTAL
+        request = Request(
             url,
-            callback=self.parse_listing,
+            callback=self.parse_incremental if incremental else self.parse_listing,
             errback=self.listing_failed,
             cb_kwargs={"chain": chain, "page_number": page_number},
             meta={
@@ -185,92 +204,103 @@ class TagSpider(Spider):
                 # Redirects keep it: the site boundary middleware holds them to the chain's host.
                 "site_host": chain.host,
             },
-            # `requested` and the chain bounds dedupe pagination; a redirect loop must reach the
-            # redirect limit and the errback (counted) rather than vanish in Scrapy's dupefilter.
-            dont_filter=True,
         )
-
-    def _record_request(self, url: str) -> None:
-        self.requested.add(canonical_url(url))
-
-    def _already_requested(self, url: str) -> bool:
-        return canonical_url(url) in self.requested
-
-    def remember_stories(self, chain: Chain, page_number: int, keys: list[str]) -> list[str]:
-        """Note the stories a page of the chain lists; returns those the chain had not shown."""
-        new = [key for key in dict.fromkeys(keys) if key not in chain.seen_stories]
-        chain.seen_stories.update(new)
-        return new
+        self.chains.prepare(request, chain)
+        return request
 
     def parse_listing(
         self, response: Response, chain: Chain, page_number: int
     ) -> Iterator[ListingPage | Request]:
-        stats = self.crawler.stats
+        listing = self._read(response, chain, page_number)
+        if listing is not None:
+            new_in_chain = self._new_in_chain(listing, chain, page_number)
+            yield from self._outputs(response, listing, chain, page_number, new_in_chain)
+
+    async def parse_incremental(
+        self, response: Response, chain: Chain, page_number: int
+    ) -> AsyncIterator[ListingPage | Request]:
+        """As `parse_listing`, counting the pages that bring no story new to the archive."""
+        listing = self._read(response, chain, page_number)
+        if listing is None:
+            return
+        new_in_chain = self._new_in_chain(listing, chain, page_number)
+        known = await maybe_deferred_to_future(self.run.known_urls(new_in_chain))
+        fresh = len(new_in_chain) - len(known)
+        chain.pages_without_new = 0 if fresh else chain.pages_without_new + 1
+        self.crawler.stats.inc_value("newsarchive/stories_known_on_listing", len(known))
+        for output in self._outputs(response, listing, chain, page_number, new_in_chain):
+            yield output
+
+    def _read(self, response: Response, chain: Chain, page_number: int) -> Listing | None:
+        """Extract a fetched listing page and note it in the walk; None when it is no HTML page."""
         if not isinstance(response, HtmlResponse):
             kind = response.headers.get("Content-Type", b"no content type").decode("latin-1")
-            chain.walk.end_reason = "error"
+            chain.walk.end_reason = WalkEnd.ERROR
             self._fail(response.url, page_number, f"not an HTML page ({kind})", "not_html")
-            return
-        stats.inc_value("newsarchive/pages")
-        if self.checkpoint:
-            self.checkpoint.page_parsed(response.url, chain.start_url)
-        now = datetime.now(UTC)
+            return None
+        state = self.run.state
+        state.pages += 1
+        self.crawler.stats.inc_value("newsarchive/pages")
         # A Selector of our own, not `response.selector`: that one and the response refer to each
         # other, so each page's parsed tree would wait for a full garbage collection to be freed.
         page = Selector(text=response.text, type="html")
-        listing = self.layouts.extract(page, response.url, now=now, profiles=self.profiles)
-        stats.inc_value(f"newsarchive/extract/{'learned' if listing.learned else 'full'}_pages")
-        fetched_at = response.meta.get(FETCHED_AT) or now.isoformat()
-        warc_file, warc_key = response.meta.get(WARC_RECORD, (None, None))
-        stats.set_value("newsarchive/current_tag", listing.tag)
+        listing = self.layouts.extract(
+            page, response.url, now=datetime.now(UTC), profiles=self.profiles
+        )
+        kind = "learned" if listing.learned else "full"
+        self.crawler.stats.inc_value(f"newsarchive/extract/{kind}_pages")
+        state.current_tag = listing.tag
         walk = chain.walk
         walk.pages += 1
         walk.stories += len(listing.stories)
         walk.tag, walk.site = walk.tag or listing.tag, walk.site or host_of(response.url)
+        return listing
+
+    def _new_in_chain(self, listing: Listing, chain: Chain, page_number: int) -> list[str]:
         # Extraction made the URLs absolute; the normalise pipeline finds these in the URL cache.
         keys = [canonical_url(found.url) for found in listing.stories]
-        new_in_chain = self.remember_stories(chain, page_number, keys)
-        if chain.mode == "incremental":
-            self._count_known(chain, new_in_chain)
+        return self.chains.first_listings(chain, page_number, keys)
+
+    def _outputs(
+        self,
+        response: Response,
+        listing: Listing,
+        chain: Chain,
+        page_number: int,
+        new_in_chain: list[str],
+    ) -> Iterator[ListingPage | Request]:
         if listing.stories:
-            stories = listing_stories(
-                listing, page_number, fetched_at, warc_file, warc_key=warc_key
-            )
-            yield ListingPage(list(stories))
+            fetched_at = response.meta.get(FETCHED_AT) or datetime.now(UTC).isoformat()
+            capture = response.meta.get(CAPTURE)
+            stories = list(listing_stories(listing, page_number, fetched_at, capture))
+            yield ListingPage(stories, start_url=chain.start_url, page_number=page_number)
         else:
-            stats.inc_value("newsarchive/pages_without_stories")
+            self.crawler.stats.inc_value("newsarchive/pages_without_stories")
         next_request = self._next(listing.next_page, chain, page_number, len(new_in_chain))
         if next_request is not None:
             yield next_request
-
-    def _count_known(self, chain: Chain, keys: list[str]) -> None:
-        """Count a page whose stories the archive holds already: one query for the page."""
-        fresh = set(keys) - self.archive.known_urls(keys) if keys else set()
-        chain.pages_without_new = 0 if fresh else chain.pages_without_new + 1
-        self.crawler.stats.inc_value("newsarchive/stories_known_on_listing", len(keys) - len(fresh))
 
     def _next(
         self, next_page: str | None, chain: Chain, page_number: int, new_in_chain: int
     ) -> Request | None:
         """The request for the older page, or None when the chain ends here (and why)."""
-        stats = self.crawler.stats
         if not next_page:
-            reason = "last_page"
+            reason = WalkEnd.LAST_PAGE
         elif not new_in_chain:
-            reason = "no_new_stories"  # an empty page, or a pagination loop
+            reason = WalkEnd.NO_NEW_STORIES
         elif chain.pages_without_new >= self.stop_after:
-            reason = "known_stories"  # an incremental crawl has reached what it had
+            reason = WalkEnd.KNOWN_STORIES
         elif host_of(next_page) != chain.host:
-            reason = "offsite_next"
+            reason = WalkEnd.OFFSITE_NEXT
         elif self.max_pages and page_number >= self.max_pages:
-            reason = "max_pages"
+            reason = WalkEnd.MAX_PAGES
         elif len(next_page) > self.settings.getint("URLLENGTH_LIMIT"):
-            reason = "url_too_long"  # a next link that grows on every page
-        elif self._already_requested(next_page):
-            reason = "already_fetched"
+            reason = WalkEnd.URL_TOO_LONG
+        elif not self.chains.claim(next_page):
+            reason = WalkEnd.ALREADY_FETCHED
         else:
-            return self._listing_request(next_page, chain, page_number + 1)
-        stats.inc_value(f"newsarchive/chain_end/{reason}")
+            return self.listing_request(next_page, chain, page_number + 1)
+        self.crawler.stats.inc_value(f"newsarchive/chain_end/{reason}")
         chain.walk.end_reason = reason
         logger.info("%s: pagination ends at page %d (%s)", chain.start_url, page_number, reason)
         return None
@@ -278,7 +308,7 @@ class TagSpider(Spider):
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request
         page_number = request.cb_kwargs["page_number"]
-        request.cb_kwargs["chain"].walk.end_reason = "error"
+        request.cb_kwargs["chain"].walk.end_reason = WalkEnd.ERROR
         if failure.check(HttpError):
             status = failure.value.response.status
             self._fail(request.url, page_number, f"HTTP {status}", f"http_{status}")
@@ -290,12 +320,13 @@ class TagSpider(Spider):
 
     def _fail(self, url: str, page_number: int, reason: str, key: str) -> None:
         """Count a listing page that gave no stories; on a start page it fails that start URL."""
-        stats = self.crawler.stats
+        stats, state = self.crawler.stats, self.run.state
         stats.inc_value(f"newsarchive/listing_failed/{key}")
+        failed = PageFailure(url, page_number, reason)
         if page_number == 1:
             stats.inc_value("newsarchive/start_failed")
-            self.failures.append(f"{url}: {reason}")
+            state.start_failures.append(failed)
         else:
             stats.inc_value("newsarchive/chain_end/error")
-            self.page_failures.append(f"{url}: {reason}")
+            state.page_failures.append(failed)
         logger.warning("cannot crawl %s: %s", url, reason)

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from newsarchive import __version__
 from newsarchive.items import ListingWalk, Story
+from newsarchive.status import COMPLETE_WALKS, RunStatus
 from newsarchive.storage import migrations, rows, search
 from newsarchive.storage.engine import (
     DatabaseError,
@@ -59,10 +60,6 @@ SIGHTING_COLUMNS = (
 )  # fmt: skip
 # A change to one of these keeps the earlier values as a version.
 TRACKED_FIELDS = ("headline", "teaser", "published_at", "author", "image_url")
-# A walk that ended for one of these reasons covered the tag down to where it stopped being new.
-COMPLETE_WALKS = (
-    "last_page", "max_pages", "no_new_stories", "known_stories", "offsite_next", "already_fetched",
-)  # fmt: skip
 
 
 class SchemaOutdated(DatabaseError):
@@ -224,6 +221,12 @@ class Archive:
     def close(self) -> None:
         self.engine.dispose()
 
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # -- crawl runs ---------------------------------------------------------------------------
 
     def begin_run(self, start_urls: Sequence[str], settings: dict[str, Any] | None = None) -> int:
@@ -233,7 +236,7 @@ class Archive:
                 crawl_runs.insert().values(
                     start_urls=json.dumps(list(start_urls)),
                     started_at=_now(),
-                    status="running",
+                    status=RunStatus.RUNNING,
                     pages=0,
                     stories_new=0,
                     stories_existing=0,
@@ -252,8 +255,8 @@ class Archive:
         with self.engine.begin() as conn:
             return conn.execute(
                 update(crawl_runs)
-                .where(crawl_runs.c.status == "running")
-                .values(status="interrupted")
+                .where(crawl_runs.c.status == RunStatus.RUNNING)
+                .values(status=RunStatus.INTERRUPTED)
             ).rowcount
 
     def record_walks(self, run_id: int, walks: Sequence[ListingWalk]) -> None:
@@ -457,7 +460,7 @@ class Archive:
         rows.insert_many(
             conn, story_tags, ("story_id", "tag_id"), sorted(links), ignore_conflicts=True
         )
-        warc_ids = self._warc_ids(conn, run_id, {s.warc_file for s in batch if s.warc_file})
+        warc_ids = self._warc_ids(conn, run_id, {s.capture.warc_file for s in batch if s.capture})
         seen_at = {
             value: rows.db_time(conn, _parse_time(value)) for value in {s.fetched_at for s in batch}
         }
@@ -474,8 +477,8 @@ class Archive:
                     s.page_number or 0,
                     s.position or 0,
                     seen_at[s.fetched_at],
-                    warc_ids.get(s.warc_file) if s.warc_file else None,
-                    s.warc_offset,
+                    warc_ids[s.capture.warc_file] if s.capture else None,
+                    s.capture.offset if s.capture else None,
                 )
                 for s in batch
             ],

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from scrapy.crawler import Crawler
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
@@ -21,26 +20,15 @@ BACKLOG = 64
 
 
 class Writer:
+    """The crawl's writer thread; the run recorder starts it and stops it after the last write."""
+
     def __init__(self) -> None:
-        from twisted.internet import reactor
+        from twisted.internet import reactor  # the one Scrapy installed: never import it earlier
 
         self.reactor = reactor
         self.pool = ThreadPool(minthreads=1, maxthreads=1, name="newsarchive-writer")
         self.pool.start()
         self.pending = 0
-        # WARC record keys -> response record offsets; written and read on the writer thread.
-        self.offsets: dict[int, int] = {}
-
-    @classmethod
-    def of(cls, crawler: Crawler) -> Writer:
-        """The crawl's writer, created by whichever component asks first."""
-        from twisted.internet import reactor  # the one Scrapy installed: never import it earlier
-
-        writer = getattr(crawler, "newsarchive_writer", None)
-        if writer is None:
-            writer = crawler.newsarchive_writer = cls()
-            reactor.addSystemEventTrigger("during", "shutdown", writer.pool.stop)
-        return writer
 
     def submit(self, function: Callable[..., Any], *args: Any) -> Deferred:
         """Run `function(*args)` on the writer thread after everything submitted before it."""
@@ -55,6 +43,9 @@ class Writer:
     def drained(self) -> Deferred:
         """Fires once everything submitted so far has run."""
         return self.submit(lambda: None)
+
+    def stop(self) -> None:
+        self.pool.stop()
 
     def _finished(self, result: Any) -> Any:
         self.pending -= 1

@@ -10,6 +10,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
+from newsarchive.runtime.recorder import RunRecorder
+from newsarchive.runtime.state import RunState
+
 INTERVAL = 1.0
 
 
@@ -17,7 +20,8 @@ class Progress:
     """Rewrites one status line: pages fetched, stories new / already archived, tag, rate."""
 
     def __init__(self, crawler: Crawler) -> None:
-        self.stats = crawler.stats
+        self.crawler = crawler
+        self.state: RunState | None = None
         self.started = time.monotonic()
         self.loop = LoopingCall(self.show)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -30,6 +34,7 @@ class Progress:
         return cls(crawler)
 
     def spider_opened(self) -> None:
+        self.state = RunRecorder.of(self.crawler).state
         self.started = time.monotonic()
         self.loop.start(INTERVAL, now=False)
 
@@ -40,13 +45,12 @@ class Progress:
         sys.stderr.flush()
 
     def show(self) -> None:
-        value = self.stats.get_value
-        pages = value("newsarchive/pages", 0)
-        rate = pages / max(time.monotonic() - self.started, 1e-9)
+        state = self.state
+        rate = state.pages / max(time.monotonic() - self.started, 1e-9)
         line = (
-            f"pages {pages} · stories new {value('newsarchive/stories_new', 0)}"
-            f" / already archived {value('newsarchive/stories_existing', 0)}"
-            f" · tag {value('newsarchive/current_tag') or '-'} · {rate:.1f} pages/s"
+            f"pages {state.pages} · stories new {state.stories_new}"
+            f" / already archived {state.stories_existing}"
+            f" · tag {state.current_tag or '-'} · {rate:.1f} pages/s"
         )
         sys.stderr.write("\r\033[K" + line[:200])
         sys.stderr.flush()

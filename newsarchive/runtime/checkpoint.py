@@ -12,16 +12,17 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 
-from newsarchive.items import Story
-from newsarchive.signals import batch_stored
+from newsarchive.files import atomic_file
+from newsarchive.items import ListingPage
+from newsarchive.runtime.signals import batch_stored
 from newsarchive.storage.engine import database_url, sqlite_path
 from newsarchive.urls import canonical_url
 
@@ -51,20 +52,19 @@ def job_dir(jobs_root: str | None, db: str | None, start_urls: Iterable[str]) ->
 
 
 class Checkpoint:
-    """The resume points of a crawl, kept in `<job dir>/checkpoint.json`."""
+    """The resume points of a crawl, kept in `<job dir>/checkpoint.json` (an extension, on when
+    the crawl has a job folder: `newsarchive crawl` gives it one, plain `scrapy crawl` does not)."""
 
     def __init__(self, folder: Path, *, resume: bool) -> None:
         self.path = folder / FILENAME
         self.points: dict[str, tuple[str, int]] = self._load() if resume else {}
         self.resumed = dict(self.points)
-        self.chain_of_page: dict[str, str] = {}
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Checkpoint | None:
-        """The crawl's checkpoint, or None when it runs without a job folder (plain `scrapy crawl`)."""
+    def from_crawler(cls, crawler: Crawler) -> Checkpoint:
         folder = crawler.settings.get("NEWSARCHIVE_JOBDIR")
         if not folder:
-            return None
+            raise NotConfigured
         checkpoint = cls(Path(folder), resume=crawler.settings.getbool("NEWSARCHIVE_RESUME"))
         crawler.signals.connect(checkpoint.stored, signal=batch_stored)
         crawler.signals.connect(checkpoint.spider_closed, signal=signals.spider_closed)
@@ -74,19 +74,16 @@ class Checkpoint:
         """The page and page number a resumed chain starts at, or None to start at page 1."""
         return self.resumed.get(start_url)
 
-    def page_parsed(self, listing_url: str, start_url: str) -> None:
-        self.chain_of_page[listing_url] = start_url
-
-    def stored(self, batch: list[Story]) -> None:
+    def stored(self, pages: list[ListingPage]) -> None:
         """A batch is committed: its pages are safe resume points."""
         changed = False
-        for story in batch:
-            start_url = self.chain_of_page.get(story.listing_url or "")
-            if start_url is None or story.page_number is None:
+        for page in pages:
+            if page.start_url is None or page.page_number is None or not page.stories:
                 continue
-            current = self.points.get(start_url)
-            if current is None or story.page_number > current[1]:
-                self.points[start_url] = (story.listing_url, story.page_number)
+            current = self.points.get(page.start_url)
+            if current is None or page.page_number > current[1]:
+                listing_url = page.stories[0].listing_url or page.start_url
+                self.points[page.start_url] = (listing_url, page.page_number)
                 changed = True
         if changed:
             self._save()
@@ -109,6 +106,5 @@ class Checkpoint:
     def _save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         chains = {start: {"url": url, "page": page} for start, (url, page) in self.points.items()}
-        partial = self.path.with_suffix(".partial")
-        partial.write_text(json.dumps({"chains": chains}, indent=1), encoding="utf-8")
-        os.replace(partial, self.path)
+        with atomic_file(self.path) as out:
+            out.write(json.dumps({"chains": chains}, indent=1))

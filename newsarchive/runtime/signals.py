@@ -1,4 +1,4 @@
 """Signals of our own, sent through the crawler's signal manager."""
 
-# Sent by the store pipeline after a batch of stories is committed: `batch` (list of Story).
+# Sent by the run recorder after a batch is committed: `pages` (list of ListingPage).
 batch_stored = object()

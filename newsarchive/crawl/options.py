@@ -1,0 +1,107 @@
+"""What a crawl is asked to do: one object from the command line (or Python) to the crawler.
+
+`CrawlOptions.to_settings()` is the one translation into Scrapy settings; `--jobs` hands the
+whole object to its processes as JSON. Kept free of heavy imports until settings are built.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from newsarchive.urls import is_web_url
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
+
+
+class OptionError(ValueError):
+    """Options that cannot make a crawl; the message says which and why, in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlOptions:
+    """A crawl of `urls` (tag-listing pages) into the archive `db`.
+
+    Incremental unless `full`: a start URL the archive has walked before stops after
+    `stop_after` pages with no new story. `settings` are Scrapy or NEWSARCHIVE_* settings given
+    by name (`-s NAME=VALUE`); the named options win over them. `shared_lock` is for the
+    processes of one `--jobs` crawl, whose parent holds the lock and closes stale runs.
+    """
+
+    urls: tuple[str, ...]
+    db: str | None = None
+    max_pages: int | None = None
+    full: bool = False
+    stop_after: int | None = None
+    warc: bool = True
+    warc_dir: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    progress: bool = False
+    log_file: str | None = None
+    resume: bool = False
+    profiles: tuple[str, ...] = ()
+    shared_lock: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "urls", tuple(dict.fromkeys(self.urls)))
+        object.__setattr__(self, "profiles", tuple(self.profiles))
+
+    def check(self) -> None:
+        """Raise OptionError for options no crawl can run with."""
+        if not self.urls:
+            raise OptionError("no start URL given")
+        bad = [url for url in self.urls if not is_web_url(url)]
+        if bad:
+            raise OptionError(f"not an http(s) URL: {bad[0]}")
+        for name in ("max_pages", "stop_after"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise OptionError(f"--{name.replace('_', '-')} must be at least 1")
+
+    def overrides(self) -> dict[str, Any]:
+        """The settings these options stand for, on top of `settings`."""
+        named: dict[str, Any] = {
+            "LOG_LEVEL": "ERROR",
+            "NEWSARCHIVE_PROGRESS": self.progress,
+            "NEWSARCHIVE_RESUME": self.resume,
+            "NEWSARCHIVE_WARC": self.warc,
+            "NEWSARCHIVE_SHARED_LOCK": self.shared_lock,
+        }
+        if self.log_file:
+            named |= {"LOG_FILE": self.log_file, "LOG_LEVEL": "INFO"}
+        optional = {
+            "NEWSARCHIVE_FULL": self.full or None,
+            "NEWSARCHIVE_MAX_PAGES": self.max_pages,
+            "NEWSARCHIVE_STOP_AFTER": self.stop_after,
+            "NEWSARCHIVE_WARC_DIR": self.warc_dir,
+            "NEWSARCHIVE_DB": self.db,
+            "NEWSARCHIVE_PROFILE_FILES": list(self.profiles) or None,
+        }
+        named |= {name: value for name, value in optional.items() if value is not None}
+        return named | self.settings
+
+    def to_settings(self) -> Settings:
+        """The crawl's Scrapy settings: the project's, these options, and the job folder."""
+        from newsarchive.crawl.api import project_settings
+        from newsarchive.runtime.checkpoint import job_dir
+
+        settings = project_settings(self.overrides())
+        if not settings.get("NEWSARCHIVE_JOBDIR"):
+            folder = job_dir(
+                settings.get("NEWSARCHIVE_JOBS_DIR"), settings.get("NEWSARCHIVE_DB"), self.urls
+            )
+            settings.set("NEWSARCHIVE_JOBDIR", str(folder), priority="cmdline")
+        return settings
+
+    def but(self, **changes: Any) -> CrawlOptions:
+        """A copy with some options changed (one process of `--jobs`, say)."""
+        return replace(self, **changes)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> CrawlOptions:
+        return cls(**json.loads(text))

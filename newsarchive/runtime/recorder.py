@@ -1,0 +1,213 @@
+"""The run recorder: one crawl run's lifecycle, from the archive lock to its final status.
+
+Every way of crawling (`newsarchive crawl`, `scrapy crawl tag`, the processes of `--jobs`,
+frontier workers) runs through this extension, so they hold the same lock, record the run the
+same way and end with the same statuses. It owns the run's typed state (`RunState`), the writer
+thread and the archive connection; other components ask it (`RunRecorder.of(crawler)`) rather
+than passing values through the stats collector.
+
+    spider_opened   take the archive lock (or close the spider: another crawl holds it),
+                    mark runs of crawls that died as interrupted, begin the run record
+    store()         a batch of listing pages, on the writer thread, counted in the state
+    spider_closed   once the pipelines have drained: close the WARC file, record the walks,
+                    decide the status, finish the run record, release the lock
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThread
+
+from newsarchive.items import ListingPage
+from newsarchive.runtime.provenance import WarcRecording
+from newsarchive.runtime.signals import batch_stored
+from newsarchive.runtime.state import RunState
+from newsarchive.runtime.writer import Writer
+from newsarchive.status import RunStatus
+from newsarchive.storage import (
+    Archive,
+    ArchiveLocked,
+    BatchResult,
+    DatabaseError,
+    lock_archive,
+    warc_directory,
+)
+
+logger = logging.getLogger(__name__)
+
+# Settings worth citing with a run: what shaped which pages were fetched and how politely.
+RECORDED_SETTINGS = (
+    "USER_AGENT", "ROBOTSTXT_OBEY", "AUTOTHROTTLE_ENABLED", "DOWNLOAD_DELAY",
+    "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_TIMEOUT", "RETRY_TIMES", "NEWSARCHIVE_MAX_PAGES",
+    "NEWSARCHIVE_FULL", "NEWSARCHIVE_STOP_AFTER", "NEWSARCHIVE_WARC", "NEWSARCHIVE_WARC_DIR",
+)  # fmt: skip
+
+
+class StoreFailed(Exception):
+    """A batch not written because an earlier one failed (the crawl is stopping)."""
+
+
+class RunRecorder:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        settings = crawler.settings
+        self.target = settings.get("NEWSARCHIVE_DB")
+        # Processes of one `--jobs` crawl and frontier workers share the lock, and leave the
+        # runs of the others alone; their parent (or nobody, for workers) closes stale runs.
+        self.shared = settings.getbool("NEWSARCHIVE_SHARED_LOCK")
+        self.state = RunState(archive=self.target or "")
+        self.writer = Writer()
+        self.archive: Archive | None = None
+        self.warc: WarcRecording | None = None
+        if settings.getbool("NEWSARCHIVE_WARC"):
+            chosen = settings.get("NEWSARCHIVE_WARC_DIR")
+            directory = Path(chosen) if chosen else warc_directory(self.target)
+            self.warc = WarcRecording(directory, self.writer)
+        self._held = ExitStack()
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunRecorder:
+        return cls(crawler)
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> RunRecorder:
+        """The crawl's recorder; every crawl of this project has one (settings.EXTENSIONS)."""
+        recorder = crawler.get_extension(cls)
+        if recorder is None:
+            raise RuntimeError("the crawl runs without newsarchive.runtime.recorder.RunRecorder")
+        return recorder
+
+    # -- the start ------------------------------------------------------------------------------
+
+    def spider_opened(self, spider: Spider) -> None:
+        """Lock, clean up and begin the run before the spider makes its first request."""
+        try:
+            self._held.enter_context(lock_archive(self.target, shared=self.shared))
+            self.archive = self._held.enter_context(Archive.open(self.target))
+            self.state.archive = self.archive.location
+            if not self.shared:
+                closed = self.archive.interrupt_stale_runs()
+                if closed:
+                    logger.warning(
+                        "marked %d run(s) left running by a crawl that died as interrupted", closed
+                    )
+            start_urls = getattr(spider, "start_urls", [])
+            self.state.run_id = self.archive.begin_run(start_urls, self.recorded_settings())
+        except (ArchiveLocked, DatabaseError) as error:
+            self.state.error = error
+            self.state.status = RunStatus.FAILED
+            self._held.close()
+            self.archive = None
+            raise CloseSpider("cannot_start") from None
+        if self.warc is not None:
+            self.warc.run_id = self.state.run_id
+        self.crawler.stats.set_value("newsarchive/run_id", self.state.run_id)
+
+    def recorded_settings(self) -> dict[str, Any]:
+        settings = self.crawler.settings
+        return {name: settings.get(name) for name in RECORDED_SETTINGS}
+
+    # -- while crawling -------------------------------------------------------------------------
+
+    def walked(self, start_url: str) -> Deferred:
+        """Whether an earlier run walked this start URL's pages (looked up off the reactor)."""
+        return deferToThread(self.archive.walked, start_url)
+
+    def known_urls(self, urls: Sequence[str]) -> Deferred:
+        """Which of these story URLs the archive holds (looked up off the reactor)."""
+        return deferToThread(self.archive.known_urls, urls)
+
+    def store(self, pages: list[ListingPage]) -> Deferred:
+        """Write a batch of listing pages on the writer thread, after their WARC records."""
+        stored = self.writer.submit(self._store, pages)
+        stored.addCallback(self._stored, pages)
+        stored.addErrback(self._store_failed)
+        return stored
+
+    def _store(self, pages: list[ListingPage]) -> BatchResult:
+        if self.state.store_failed:
+            raise StoreFailed
+        stories = [story for page in pages for story in page.stories]
+        try:
+            return self.archive.store(self.state.run_id, stories)
+        except Exception:
+            self.state.store_failed = True
+            raise
+
+    def _stored(self, result: BatchResult, pages: list[ListingPage]) -> BatchResult:
+        state, stats = self.state, self.crawler.stats
+        sightings = sum(len(page.stories) for page in pages)
+        state.stories_new += result.new
+        state.stories_existing += result.existing
+        state.sightings += sightings
+        stats.inc_value("newsarchive/stories_new", result.new)
+        stats.inc_value("newsarchive/stories_existing", result.existing)
+        stats.inc_value("newsarchive/sightings", sightings)
+        self.crawler.signals.send_catch_log(signal=batch_stored, pages=pages)
+        return result
+
+    def _store_failed(self, failure: Any) -> Any:
+        """A batch that cannot be written ends the crawl: going on would lose more stories."""
+        if not failure.check(StoreFailed):
+            logger.error(
+                "cannot store stories in %s: %s", self.state.archive, failure.getErrorMessage()
+            )
+            self.crawler.stats.inc_value("newsarchive/store_failed")
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_failed"))
+        return failure
+
+    # -- the end --------------------------------------------------------------------------------
+
+    async def spider_closed(self, spider: Spider, reason: str) -> None:
+        """The pipelines have drained: close the WARC file and the run record, then unlock."""
+        try:
+            if self.archive is not None:
+                if self.warc is not None:
+                    await maybe_deferred_to_future(self.warc.close())
+                    self.state.warc_file = str(self.warc.path) if self.warc.path else None
+                self._finish(reason)
+        finally:
+            self._held.close()
+            self.archive = None
+            self.writer.stop()
+
+    def _finish(self, reason: str) -> None:
+        state, archive = self.state, self.archive
+        status = self._status(reason)
+        archive.record_walks(state.run_id, state.walks)
+        if status is RunStatus.FINISHED:
+            ratio = self.crawler.settings.getfloat("NEWSARCHIVE_MIN_STORIES_RATIO")
+            state.shortfalls = archive.shortfalls(state.run_id, ratio)
+            if state.shortfalls:
+                status = RunStatus.FEWER_STORIES
+        state.status = status
+        errors = self.crawler.stats.get_value("log_count/ERROR", 0)
+        archive.finish_run(state.run_id, status, pages=state.pages, errors=errors)
+        logger.info(
+            "run %s %s: %d page(s), %d new stories, %d already archived, %d error(s)",
+            state.run_id, status, state.pages, state.stories_new, state.stories_existing, errors,
+        )  # fmt: skip
+
+    def _status(self, reason: str) -> RunStatus:
+        state = self.state
+        if state.store_failed:
+            return RunStatus.FAILED
+        if reason != "finished":
+            return RunStatus.INTERRUPTED
+        if state.start_failures and not state.pages:
+            return RunStatus.FAILED
+        if not state.sightings:
+            return RunStatus.NO_STORIES
+        return RunStatus.FINISHED

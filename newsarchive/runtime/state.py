@@ -1,0 +1,46 @@
+"""What a crawl run knows about itself while it runs: one typed object, owned by the recorder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from newsarchive.items import ListingWalk
+from newsarchive.status import RunStatus
+from newsarchive.storage import Shortfall
+
+
+@dataclass(frozen=True, slots=True)
+class PageFailure:
+    """A listing page that gave no stories: its URL, its place in the walk, and why (one line)."""
+
+    url: str
+    page_number: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.reason}"
+
+
+@dataclass(slots=True)
+class RunState:
+    """A run's record as it grows: the spider adds walks, pages and failures; the store adds
+    story counts; the recorder sets the run id at the start and the status at the end."""
+
+    archive: str
+    run_id: int | None = None
+    status: RunStatus = RunStatus.RUNNING
+    warc_file: str | None = None
+    walks: list[ListingWalk] = field(default_factory=list)
+    # Start pages that failed (their start URL gave nothing), and later pages that failed.
+    start_failures: list[PageFailure] = field(default_factory=list)
+    page_failures: list[PageFailure] = field(default_factory=list)
+    pages: int = 0
+    stories_new: int = 0
+    stories_existing: int = 0
+    sightings: int = 0
+    current_tag: str | None = None
+    # Why the run could not start (the archive is locked or cannot be opened), or stopped
+    # because stories could not be written; the message is safe to show.
+    error: Exception | None = None
+    store_failed: bool = False
+    shortfalls: list[Shortfall] = field(default_factory=list)
