@@ -16,9 +16,8 @@ from scrapy.http import Headers, HtmlResponse
 from scrapy.responsetypes import responsetypes
 
 from newsarchive.extract import extract_listing
-from newsarchive.items import Capture, Story
-from newsarchive.pipelines.normalize import normalize
-from newsarchive.pipelines.validate import missing_field
+from newsarchive.items import Capture, ListingPage, Story
+from newsarchive.pipelines import prepared
 from newsarchive.spiders.tag import listing_stories
 from newsarchive.storage import Archive
 from newsarchive.warc import ArchivedPage, read_pages
@@ -57,8 +56,13 @@ def reparse(
 
 
 def _run_stories(located: dict[str, Path | None], result: RunReparse) -> Iterator[Story]:
-    """The run's stories as the crawl's pipelines would pass them on."""
-    seen: set[tuple[str, str | None]] = set()
+    """The run's stories as the crawl's pipelines passed them on to the store."""
+    for page in prepared(_run_pages(located, result)):
+        yield from page.stories
+
+
+def _run_pages(located: dict[str, Path | None], result: RunReparse) -> Iterator[ListingPage]:
+    """Each listing page the run's WARC files hold, extracted again."""
     for recorded, path in located.items():
         for page in read_pages(path):
             response = _response(page)
@@ -69,12 +73,8 @@ def _run_stories(located: dict[str, Path | None], result: RunReparse) -> Iterato
             listing = extract_listing(response.selector, response.url, now=fetched)
             number = page.page_number or 1
             capture = Capture(recorded, page.offset)
-            for story in listing_stories(listing, number, page.fetched_at, capture):
-                story = normalize(story)
-                if missing_field(story) or (story.url, story.tag) in seen:
-                    continue
-                seen.add((story.url, story.tag))
-                yield story
+            stories = listing_stories(listing, number, page.fetched_at, capture)
+            yield ListingPage(list(stories), start_url=page.start_url, page_number=number)
 
 
 def _response(page: ArchivedPage) -> HtmlResponse | None:

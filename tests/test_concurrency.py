@@ -54,6 +54,44 @@ def wait_until(condition, timeout: float = 20) -> None:
         time.sleep(0.02)
 
 
+def scrapy_crawl(url: str, db: Path) -> list[str]:
+    """`scrapy crawl tag` as a Scrapy user runs it from the project directory."""
+    scrapy = str(Path(sys.executable).with_name("scrapy"))
+    settings = [*FAST, "-s", f"NEWSARCHIVE_DB={db}", "-s", "LOG_LEVEL=ERROR"]
+    return [scrapy, "crawl", "tag", "-a", f"url={url}", *settings]
+
+
+def test_scrapy_crawl_holds_the_archive_lock(faults: FaultServer, tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    html = serve(faults, 3)
+    stalled = threading.Event()
+    faults.route(TAG + "page/3/", stall(b"<html>", stalled), page(html[TAG + "page/3/"]))
+    first = subprocess.Popen(
+        scrapy_crawl(faults.base + TAG, db), cwd=ROOT, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert stalled.wait(30)
+        second = subprocess.run(
+            scrapy_crawl(faults.base + TAG, db), cwd=ROOT, capture_output=True, text=True,
+            timeout=120,
+        )  # fmt: skip
+        assert second.returncode == CLIError.LOCKED
+        assert f"newsarchive: error: another crawl is writing to {db} (pid {first.pid} " in (
+            second.stderr
+        )
+        third = run_cli("crawl", faults.base + TAG, "--db", str(db), *FAST)
+        assert third.returncode == CLIError.LOCKED
+        (line,) = third.stderr.strip().splitlines()
+        assert line.startswith(f"newsarchive: error: another crawl is writing to {db} (pid ")
+    finally:
+        faults.released.set()
+    assert first.wait(60) == 0, first.stderr
+    with sqlite3.connect(db) as conn:
+        # One run: the refused crawls never began one.
+        assert conn.execute("SELECT status FROM crawl_runs").fetchall() == [("finished",)]
+
+
 def test_second_crawl_of_one_archive_refuses_at_once(faults: FaultServer, tmp_path: Path) -> None:
     db = tmp_path / "archive.sqlite"
     html = serve(faults, 3)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.conftest import FAST, rows, run_cli
+from tests.conftest import FAST, ROOT, rows, run_cli
 from tests.sites import write_chain
 
 
@@ -59,3 +62,33 @@ def test_same_url_twice_on_command_line_is_fetched_once(tmp_path: Path, serve, d
     result = run_cli("crawl", f"{base}/tag/one/", f"{base}/tag/one/", "--db", db, *FAST)
     assert result.returncode == 0, result.stderr
     assert pages_fetched(db) == [1]
+
+
+CRAWL_TWICE = """
+import json, sys
+from newsarchive.crawl.api import crawl
+from newsarchive.crawl.options import CrawlOptions
+from tests.conftest import FAST_SETTINGS
+
+base, first_db, second_db = sys.argv[1:]
+for url, db in ((base + "/tag/one/", first_db), (base + "/tag/two/", second_db)):
+    result = crawl(CrawlOptions(urls=(url,), db=db, settings=FAST_SETTINGS))
+    print(json.dumps([result.status, result.pages, result.stories_new]))
+"""
+
+
+def test_crawl_can_be_called_twice_in_one_process(tmp_path: Path, serve) -> None:
+    site = tmp_path / "site"
+    write_chain(site, "/tag/one/", "One", [slugs("a", 3), slugs("b", 2)])
+    write_chain(site, "/tag/two/", "Two", [slugs("c", 4)])
+    base = serve(site)
+    dbs = [str(tmp_path / "one.sqlite"), str(tmp_path / "two.sqlite")]
+    done = subprocess.run(
+        [sys.executable, "-c", CRAWL_TWICE, base, *dbs], cwd=ROOT, capture_output=True,
+        text=True, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    first, second = (json.loads(line) for line in done.stdout.splitlines())
+    assert first == ["finished", 2, 5]
+    assert second == ["finished", 1, 4]  # Twisted's reactor ran already: a new process did it
+    assert len(stored(dbs[1])) == 4

@@ -22,6 +22,7 @@ from scrapy.utils.test import get_crawler
 
 from newsarchive.extract import extract_listing
 from newsarchive.extract.pagination import find_next_page
+from newsarchive.runtime.recorder import RunRecorder
 from newsarchive.spiders.tag import TagSpider
 from newsarchive.urls import canonical_url
 from tests.conftest import FAST, run_cli
@@ -156,9 +157,13 @@ def drive(spider: TagSpider, kind: str, fresh: bool, limit: int = 5000) -> list[
 def test_every_pagination_trap_ends_within_the_bounds(
     kind: str, fresh: bool, max_pages: int
 ) -> None:
-    crawler = get_crawler(TagSpider, settings_dict={"URLLENGTH_LIMIT": 300})
+    crawl_settings = {
+        "URLLENGTH_LIMIT": 300, "NEWSARCHIVE_MAX_PAGES": max_pages, "NEWSARCHIVE_FULL": True,
+        "EXTENSIONS": {RunRecorder: 100},  # the spider notes pages and walks in the run's state
+    }  # fmt: skip
+    crawler = get_crawler(TagSpider, settings_dict=crawl_settings)
     crawler.stats = MemoryStatsCollector(crawler)
-    spider = TagSpider.from_crawler(crawler, urls=[START], max_pages=max_pages)
+    spider = TagSpider.from_crawler(crawler, urls=[START])
     fetched = drive(spider, kind, fresh)
     assert len(fetched) <= max_pages
     assert all(len(url) <= 300 for url in fetched)

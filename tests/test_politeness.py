@@ -62,8 +62,10 @@ def test_crawl_delay_is_honoured_per_site(tmp_path: Path, autothrottle: bool) ->
         undelayed = serve(other_site, "User-agent: *\nAllow: /\n")
         settings = {"AUTOTHROTTLE_ENABLED": autothrottle, "AUTOTHROTTLE_START_DELAY": 0}
         stats = run_crawl([delayed, undelayed], tmp_path / "a.sqlite", **settings)["stats"]
-        assert len(gaps(slow_site)) == 3 and min(gaps(slow_site)) >= 0.5 * 0.95
-        assert max(gaps(other_site)) < 0.4  # the other site keeps its own pace
+        # Arrival times at a server on a busy machine jitter: the margins are wide on purpose.
+        # Honoured, the gaps are 0.5 s; ignored, they would be a few milliseconds.
+        assert len(gaps(slow_site)) == 3 and min(gaps(slow_site)) >= 0.5 / 2
+        assert min(gaps(other_site)) < 0.5 / 2  # the other site keeps its own pace
     assert stats[f"newsarchive/crawl_delay/{slow_site.base.removeprefix('http://')}"] == 0.5
 
 
@@ -71,7 +73,7 @@ def test_crawl_delay_is_capped(faults: FaultServer, tmp_path: Path) -> None:
     start = serve(faults, "User-agent: *\nCrawl-delay: 86400\n", pages=2)
     result = run_crawl([start], tmp_path / "a.sqlite", NEWSARCHIVE_CRAWL_DELAY_MAX=0.3)
     assert result["status"] == "finished"
-    assert 0.3 * 0.95 <= gaps(faults)[0] < 5
+    assert 0.3 / 2 <= gaps(faults)[0] < 5  # wide margins: arrivals jitter on a busy machine
     assert "asks for 86400 s between requests; waiting 0.3 s" in result["log"]
 
 

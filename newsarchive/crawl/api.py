@@ -126,6 +126,31 @@ def result_of(crawler: Crawler, seconds: float) -> CrawlResult:
 
 
 def in_new_process(function: Callable[..., T], *args: Any) -> T:
-    """`function(*args)` in a fresh Python process (for a second reactor); its result or error."""
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(function, args)
+    """`function(*args)` in a fresh Python process (for a second reactor); its result or error.
+
+    A plain process rather than a pool: a pool ends its workers with SIGTERM, which a crawl's
+    own signal handlers turn into a graceful (and here endless) shutdown.
+    """
+    context = multiprocessing.get_context("spawn")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_report, args=(sending, function, args))
+    child.start()
+    sending.close()
+    try:
+        ok, value = receiving.recv()
+    except EOFError:
+        ok, value = False, RuntimeError(f"the crawl process died (exit status {child.exitcode})")
+    finally:
+        child.join()
+    if not ok:
+        raise value
+    return value
+
+
+def _report(sending: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        sending.send((True, function(*args)))
+    except Exception as error:
+        sending.send((False, error))
+    finally:
+        sending.close()

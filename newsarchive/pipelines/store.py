@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.internet.task import LoopingCall
 from twisted.python.failure import Failure
@@ -61,9 +62,9 @@ class StorePipeline:
     def failed(self, failure: Failure) -> None:
         """The batch could not be written; the recorder logged why and is closing the crawl."""
 
-    def close_spider(self) -> Deferred:
+    async def close_spider(self) -> None:
         if self.timer.running:
             self.timer.stop()
         if self.batch:
             self.flush()
-        return self.run.writer.drained()
+        await maybe_deferred_to_future(self.run.writer.drained())

@@ -27,11 +27,12 @@ class Writer:
 
         self.reactor = reactor
         self.pool = ThreadPool(minthreads=1, maxthreads=1, name="newsarchive-writer")
-        self.pool.start()
         self.pending = 0
 
     def submit(self, function: Callable[..., Any], *args: Any) -> Deferred:
         """Run `function(*args)` on the writer thread after everything submitted before it."""
+        if not self.pool.started:
+            self.pool.start()
         self.pending += 1
         done = deferToThreadPool(self.reactor, self.pool, function, *args)
         done.addBoth(self._finished)
@@ -45,7 +46,8 @@ class Writer:
         return self.submit(lambda: None)
 
     def stop(self) -> None:
-        self.pool.stop()
+        if self.pool.started:
+            self.pool.stop()
 
     def _finished(self, result: Any) -> Any:
         self.pending -= 1
