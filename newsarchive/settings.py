@@ -113,3 +113,13 @@ NEWSARCHIVE_WARC_DIR = None
 # A run whose pages list fewer stories than this share of the previous run's (per start URL)
 # ends with status fewer_stories: the site may have changed its layout.
 NEWSARCHIVE_MIN_STORIES_RATIO = 0.5
+
+# Frontier workers (`newsarchive worker`). A lease not renewed for this long (its worker died or
+# hung) goes back to the queue; a job's duplicate filter and chain memory expire this long after
+# their last use; a worker closes once the whole frontier has been empty this long (0: never);
+# all workers together start at most one request per this many seconds per site (default:
+# DOWNLOAD_DELAY).
+NEWSARCHIVE_LEASE_SECONDS = 60.0
+NEWSARCHIVE_JOB_TTL = 3 * 24 * 3600
+NEWSARCHIVE_IDLE_EXIT = 0.0
+NEWSARCHIVE_HOST_INTERVAL: float | None = None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, url_query_cleaner
 
@@ -18,6 +19,7 @@ SESSION_PARAMS = (
     "phpsessid", "jsessionid", "sessionid", "session_id", "sessid", "aspsessionid", "cfid",
     "cftoken", "zenid", "oscsid",
 )  # fmt: skip
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 _TRACKING_PREFIX = re.compile(r"(?:^|[?&])(utm_[^=&]*)=?", re.I)
 _DROPPED = frozenset(TRACKING_PARAMS + SESSION_PARAMS)
 # `;jsessionid=...` and friends, which servlet containers put in the path.
@@ -50,12 +52,45 @@ def canonical_url(url: str) -> str:
 
 
 def is_web_url(url: str) -> bool:
-    """True for an absolute http(s) URL with a host."""
+    """True for an absolute http(s) URL with a host (and a valid port, if it names one)."""
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port out of range)
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def site_origin(url: str) -> str:
+    """The crawl's site boundary: the host (IDNA, without www) and any port but the default.
+
+    Another port of the same host is another site, so neither a redirect nor a next link can
+    send the crawler to a service it was not pointed at. On their default ports http and https
+    are one site: a move to https stays on it. The Unicode and punycode forms of a host agree.
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return ""
+    host = parts.hostname or ""
+    with suppress(UnicodeError):  # not a valid IDN: compared as written
+        host = host.encode("idna").decode("ascii")
+    default = _DEFAULT_PORTS.get(parts.scheme)
+    return site_key(host) + (f":{port}" if port and port != default else "")
+
+
+def without_credentials(url: str) -> tuple[str, tuple[str, str] | None]:
+    """`url` without a `user:password@` part, and that user and password (None without one).
+
+    Credentials go no further than this: what is logged, stored and shown is the URL without them.
+    """
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url, None
+    netloc = parts.netloc.rpartition("@")[2]
+    user, password = unquote(parts.username or ""), unquote(parts.password or "")
+    return urlunsplit(parts._replace(netloc=netloc)), (user, password)
 
 
 def site_key(host: str) -> str:

@@ -166,4 +166,4 @@ def test_queued_requests_are_json_and_round_trip() -> None:
     assert restored.headers.getlist("Accept") == [b"text/html"]
     assert restored.meta == request.meta
     copy = restored.cb_kwargs["chain"]
-    assert (copy.start_url, copy.host, copy.job) == ("https://a.example/tag/x/", "a.example", 7)
+    assert (copy.start_url, copy.origin, copy.job) == ("https://a.example/tag/x/", "a.example", 7)

@@ -7,9 +7,12 @@ hostile page cannot make the crawler fetch a non-HTTP(S) URL or leave the site.
 
 from __future__ import annotations
 
+import base64
 import csv
+import gzip
 import io
 import json
+import socket
 import sqlite3
 from html import escape
 from pathlib import Path
@@ -20,11 +23,13 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.test import get_crawler
 
+from newsarchive.cli import main
 from newsarchive.cli.errors import CLIError
 from newsarchive.crawl.api import project_settings
 from newsarchive.export import FORMULA_START
-from newsarchive.middlewares.boundary import SiteBoundaryMiddleware
+from newsarchive.middlewares.boundary import SITE, SiteBoundaryMiddleware
 from newsarchive.storage import Archive
+from newsarchive.urls import site_origin
 from tests.conftest import FAST, run_cli, run_crawl
 from tests.faultserver import FaultServer, page, redirect
 from tests.sites import ARTICLE, PAGE, listing_html
@@ -191,3 +196,123 @@ def test_only_http_can_be_requested_at_all(url: str) -> None:
     assert crawler.stats.get_value("newsarchive/refused/not_http") == 1
     scheme = url.split(":", 1)[0]
     assert project_settings().getdict("DOWNLOAD_HANDLERS")[scheme] is None
+
+
+def test_another_port_of_the_start_host_is_another_site(
+    faults: FaultServer, tmp_path: Path
+) -> None:
+    # A redirect and a next link to another port of 127.0.0.1, each leading to a listing whose
+    # stories would be archived, and a raw TCP service that would echo what it is sent.
+    bait = listing_html("X", ["bait-story"], None)
+    other = FaultServer()
+    other.route("/bait/", page(bait))
+    other.start()
+    service = socket.create_server(("127.0.0.1", 0))
+    service.settimeout(0.1)
+    service_url = f"http://127.0.0.1:{service.getsockname()[1]}/"
+    faults.route("/tag/link/", page(listing_html("X", ["link-story"], other.base + "/bait/")))
+    faults.route("/tag/moved/", page(listing_html("X", ["moved-story"], "/tag/moved/page/2/")))
+    faults.route("/tag/moved/page/2/", redirect(other.base + "/bait/"))
+    faults.route(
+        "/tag/service/", page(listing_html("X", ["service-story"], "/tag/service/page/2/"))
+    )
+    faults.route("/tag/service/page/2/", redirect(service_url))
+    starts = [faults.base + path for path in ("/tag/link/", "/tag/moved/", "/tag/service/")]
+    try:
+        result = run_crawl(starts, tmp_path / "a.sqlite")
+        with pytest.raises(TimeoutError):
+            service.accept()  # nobody connected to it
+    finally:
+        other.stop()
+        service.close()
+    assert not other.hits("/bait/")
+    assert result["stats"]["newsarchive/chain_end/offsite_next"] == 1
+    assert result["stats"]["newsarchive/refused/offsite"] == 2
+    with sqlite3.connect(tmp_path / "a.sqlite") as conn:
+        urls = {url for (url,) in conn.execute("SELECT url FROM stories")}
+    assert not any("bait" in url for url in urls) and len(urls) == 3
+
+
+def test_the_boundary_compares_hosts_by_their_idna_form() -> None:
+    crawler = get_crawler()
+    boundary = SiteBoundaryMiddleware.from_crawler(crawler)
+    start = "https://www.perú-noticias.example/tag/litio/"
+    # Scrapy sends the punycode form of the host the start URL spells in Unicode.
+    same = Request(start + "page/2/", meta={SITE: site_origin(start)})
+    assert same.url.startswith("https://www.xn--per-noticias-")
+    assert boundary.process_request(same) is None
+    punycode = same.url.split("/")[2]
+    for elsewhere in (f"https://{punycode}:8443/x", "https://peru-noticias.example/x"):
+        with pytest.raises(IgnoreRequest):
+            boundary.process_request(Request(elsewhere, meta={SITE: site_origin(start)}))
+    # http and https on their default ports are one site: a move to https stays on it.
+    assert site_origin("http://news.example.org/a") == site_origin("https://news.example.org:443/b")
+
+
+def test_credentials_in_a_start_url_never_leave_the_url_parser(
+    faults: FaultServer, tmp_path: Path
+) -> None:
+    faults.route("/tag/x/", page(listing_html("X", ["s1", "s2"], "/tag/x/page/2/")))
+    faults.route("/tag/x/page/2/", page(listing_html("X", ["s3"], None)))
+    db, log = tmp_path / "a.sqlite", tmp_path / "crawl.log"
+    start = faults.base.replace("http://", f"http://archivist:{PASSWORD}@") + "/tag/x/"
+    result = run_cli("crawl", start, "--db", str(db), "--log-file", str(log), *FAST)
+    assert result.returncode == 0, result.stderr
+    # The site got the credentials, on every page of the chain, as HTTP basic authentication.
+    sent = {
+        hit.headers.get("Authorization")
+        for hit in faults.hits("/tag/x/") + faults.hits("/tag/x/page/2/")
+    }
+    assert sent == {"Basic " + base64.b64encode(f"archivist:{PASSWORD}".encode()).decode()}
+    runs = run_cli("runs", "--db", str(db), "--json")
+    failing = run_cli("crawl", start.replace("/tag/x/", "/tag/missing/"), "--db", str(db), *FAST)
+    assert failing.returncode == CLIError.START_FAILED
+    warc = b"".join(path.read_bytes() for path in (tmp_path / "warc").iterdir())
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("SELECT start_urls FROM crawl_runs").fetchall()
+        stored += conn.execute("SELECT start_url FROM listing_walks").fetchall()
+    seen = [result.stdout, result.stderr, log.read_text(), runs.stdout, failing.stderr, str(stored)]
+    assert PASSWORD not in "".join(seen) and "archivist" not in "".join(seen)
+    assert PASSWORD.encode() not in gzip.decompress(warc)
+    assert "Authorization" not in gzip.decompress(warc).decode("latin-1")
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("NEWSARCHIVE_MAX_PAGES=abc", "NEWSARCHIVE_MAX_PAGES must be a whole number, not 'abc'"),
+        ("DOWNLOAD_TIMEOUT=abc", "DOWNLOAD_TIMEOUT must be a number, not 'abc'"),
+        ("NEWSARCHIVE_WARC=maybe", "NEWSARCHIVE_WARC must be true or false, not 'maybe'"),
+        ("LOG_LEVEL=NOPE", "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not 'NOPE'"),
+        ("NEWSARCHIVE_BATCH_SIZE=0", "NEWSARCHIVE_BATCH_SIZE must be more than 0, not '0'"),
+        ("NEWSARCHIVE_MAX_PAGES=0", "NEWSARCHIVE_MAX_PAGES must be more than 0, not '0'"),
+        ("DOWNLOAD_DELAY=-1", "DOWNLOAD_DELAY must be 0 or more, not '-1'"),
+        ("NEWSARCHIVE_MAX_PAGE=5", "unknown setting NEWSARCHIVE_MAX_PAGE (did you mean NEWSARCHIVE_MAX_PAGES?)"),
+    ],
+)  # fmt: skip
+def test_bad_settings_are_usage_errors_before_anything_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], setting: str, message: str
+) -> None:
+    db = tmp_path / "a.sqlite"
+    for command in (
+        ["crawl", "http://127.0.0.1:1/tag/x/"],
+        ["worker", "--redis", "redis://127.0.0.1:1/0"],
+    ):
+        assert main([*command, "--db", str(db), "-s", setting]) == CLIError.USAGE
+        assert capsys.readouterr().err == f"newsarchive: error: {message}\n"
+    assert not db.exists()  # nothing was created
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://127.0.0.1:99999/tag/x/", "not an http(s) URL: http://127.0.0.1:99999/tag/x/"),
+        ("http://127.0.0.1/tag/" + "x" * 5000, "start URL longer than 2083 characters"),
+    ],
+)
+def test_bad_start_urls_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str, message: str
+) -> None:
+    assert main(["crawl", url, "--db", str(tmp_path / "a.sqlite")]) == CLIError.USAGE
+    error = capsys.readouterr().err
+    assert error.startswith(f"newsarchive: error: {message}") and error.count("\n") == 1

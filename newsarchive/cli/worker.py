@@ -9,6 +9,7 @@ from newsarchive.cli.crawl import summary
 from newsarchive.cli.errors import CLIError
 from newsarchive.cli.frontier import connect
 from newsarchive.cli.options import add_db, add_redis, add_settings
+from newsarchive.crawl.checks import OptionError, check_settings
 from newsarchive.frontier.worker import work
 from newsarchive.storage import Archive
 
@@ -37,6 +38,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     if args.idle_exit is not None and args.idle_exit <= 0:
         raise CLIError("--idle-exit must be more than 0 seconds", CLIError.USAGE)
+    try:
+        check_settings(dict(args.settings))
+    except OptionError as error:
+        raise CLIError(str(error), CLIError.USAGE) from None
     connect(args.redis).server.close()  # a bad --redis fails here, before Scrapy starts
     Archive.open(args.db).close()  # and so does a bad --db
     interactive = sys.stderr.isatty() and not args.quiet

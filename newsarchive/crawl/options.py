@@ -10,14 +10,14 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from newsarchive.urls import is_web_url
+from newsarchive.crawl.checks import OptionError, check_settings
+from newsarchive.urls import is_web_url, without_credentials
+
+# Scrapy's default; a longer request is dropped without a word by its UrlLengthMiddleware.
+URLLENGTH_LIMIT = 2083
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
-
-
-class OptionError(ValueError):
-    """Options that cannot make a crawl; the message says which and why, in one line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +54,19 @@ class CrawlOptions:
             raise OptionError("no start URL given")
         bad = [url for url in self.urls if not is_web_url(url)]
         if bad:
-            raise OptionError(f"not an http(s) URL: {bad[0]}")
+            raise OptionError(f"not an http(s) URL: {without_credentials(bad[0])[0]}")
         for name in ("max_pages", "stop_after"):
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise OptionError(f"--{name.replace('_', '-')} must be at least 1")
+        check_settings(self.settings)
+        limit = int(self.settings.get("URLLENGTH_LIMIT", URLLENGTH_LIMIT))
+        long = next((url for url in self.urls if limit and len(url) > limit), None)
+        if long:
+            raise OptionError(
+                f"start URL longer than {limit} characters (URLLENGTH_LIMIT): "
+                f"{without_credentials(long)[0][:80]}…"
+            )
 
     def overrides(self) -> dict[str, Any]:
         """The settings these options stand for, on top of `settings`."""

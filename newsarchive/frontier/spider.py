@@ -23,8 +23,8 @@ from twisted.python.failure import Failure
 from newsarchive.frontier.ledger import Ledger
 from newsarchive.frontier.state import Frontier
 from newsarchive.items import ListingPage, Story
-from newsarchive.spiders.tag import Chain, TagSpider
-from newsarchive.urls import canonical_url, host_of, is_web_url
+from newsarchive.spiders.tag import Chain, TagSpider, start_chain
+from newsarchive.urls import canonical_url, is_web_url
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +45,12 @@ class FrontierChain(Chain):
 
     def as_json(self) -> dict[str, Any]:
         # The chain's memory lives in Redis: only what names the chain travels with a request.
-        return {"start_url": self.start_url, "host": self.host, "job": self.job}
+        return {"start_url": self.start_url, "origin": self.origin, "job": self.job,
+                "auth": self.auth}  # fmt: skip
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FrontierChain:
-        return cls(data["start_url"], data["host"], job=int(data["job"]))
+        return cls(data["start_url"], data["origin"], auth=data.get("auth"), job=int(data["job"]))
 
 
 class FrontierChains:
@@ -120,7 +121,7 @@ class FrontierSpider(RedisMixin, TagSpider):
             logger.warning("ignoring a start entry that is not an http(s) URL: %r", entry[:200])
             self.ledger.finish(lease)
             return []
-        request = self.listing_request(url, FrontierChain(url, host_of(url), job=job), 1)
+        request = self.listing_request(url, start_chain(url, kind=FrontierChain, job=job), 1)
         request.meta[PARENT] = lease
         self.ledger.expect(lease)
         self.ledger.finish(lease)  # nothing but that request comes of a start entry

@@ -32,12 +32,6 @@ WORKER_SETTINGS: dict[str, Any] = {
     "SCHEDULER_PERSIST": True,
     "REDIS_START_URLS_KEY": START,
     "REDIS_START_URLS_AS_ZSET": True,
-    # A lease not renewed for this long (its worker died or hung) goes back to the queue.
-    "NEWSARCHIVE_LEASE_SECONDS": 60.0,
-    # A job's duplicate filter and chain memory expire this long after its last use.
-    "NEWSARCHIVE_JOB_TTL": 3 * 24 * 3600,
-    # Close once the whole frontier has been empty this long (0: never).
-    "NEWSARCHIVE_IDLE_EXIT": 0.0,
     "LOG_LEVEL": "WARNING",
     # A long-running process needs no code-execution endpoint, however local.
     "REMOTE_CONTROL_ENABLED": False,

@@ -1,8 +1,10 @@
-"""The site boundary: only http(s) URLs, and only the host each crawl chain started on.
+"""The site boundary: only http(s) URLs, and only the site each crawl chain started on.
 
-Listing requests carry their chain's host in `meta["site_host"]`; redirects (HTTP and meta
-refresh) keep it, so a hostile page or server cannot send the crawler elsewhere. Hosts listed in
-NEWSARCHIVE_ALLOWED_HOSTS are allowed too (a site that moved, a mirror).
+A site is a host and its port (`urls.site_origin`): another port of the same host is another
+service, and the crawler never sends it a request it was not pointed at. Listing requests carry
+their chain's site in `meta["site_origin"]`; redirects (HTTP and meta refresh) keep it, so a
+hostile page or server cannot send the crawler elsewhere. Sites listed in
+NEWSARCHIVE_ALLOWED_HOSTS (`host` or `host:port`) are allowed too (a site that moved, a mirror).
 """
 
 from __future__ import annotations
@@ -13,16 +15,17 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
-from newsarchive.urls import host_of, is_web_url, site_key
+from newsarchive.urls import is_web_url, site_origin
 
 logger = logging.getLogger(__name__)
+SITE = "site_origin"  # request.meta key: the site the request's chain started on
 
 
 class SiteBoundaryMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.allowed = {
-            site_key(host)
+            site_origin(f"http://{host.strip()}/")
             for host in crawler.settings.getlist("NEWSARCHIVE_ALLOWED_HOSTS")
             if host.strip()
         }
@@ -36,11 +39,11 @@ class SiteBoundaryMiddleware:
             self.stats.inc_value("newsarchive/refused/not_http")
             logger.warning("refused %s: not an http(s) URL", request.url[:200])
             raise IgnoreRequest("not an http(s) URL")
-        site = request.meta.get("site_host")
-        host = host_of(request.url)
-        if site and host != site and host not in self.allowed:
+        site = request.meta.get(SITE)
+        origin = site_origin(request.url)
+        if site and origin != site and origin not in self.allowed:
             self.stats.inc_value("newsarchive/refused/offsite")
             logger.warning(
                 "refused %s: leaves %s (see NEWSARCHIVE_ALLOWED_HOSTS)", request.url, site
             )
-            raise IgnoreRequest(f"leaves {site} for {host}")
+            raise IgnoreRequest(f"leaves {site} for {origin}")

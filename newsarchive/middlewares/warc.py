@@ -24,6 +24,8 @@ from newsarchive.runtime.recorder import RunRecorder
 LISTING = "newsarchive_listing"  # {"start_url": ..., "page_number": ...}
 CAPTURE = "newsarchive_capture"  # the response's newsarchive.items.Capture
 FETCHED_AT = "newsarchive_fetched_at"  # ISO time also written as the record's WARC-Date
+# Request headers that carry credentials (from a start URL's user:password@): never recorded.
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization"})
 
 
 class WarcRecorder:
@@ -50,7 +52,7 @@ class WarcRecorder:
             url=request.url,
             fetched_at=fetched_at,
             request_line=f"{request.method} {_target(request.url)}",
-            request_headers=[("Host", urlsplit(request.url).netloc), *_headers(request.headers)],
+            request_headers=[("Host", urlsplit(request.url).netloc), *_request_headers(request)],
             status_line=f"{response.status} {_reason(response.status)}",
             protocol=response.protocol or "HTTP/1.1",
             response_headers=_headers(response.headers),
@@ -69,6 +71,10 @@ def _headers(headers) -> list[tuple[str, str]]:
         for name, values in headers.items()
         for value in values
     ]
+
+
+def _request_headers(request: Request) -> list[tuple[str, str]]:
+    return [pair for pair in _headers(request.headers) if pair[0].lower() not in _SECRET_HEADERS]
 
 
 def _target(url: str) -> str:

@@ -103,8 +103,7 @@ class RunRecorder:
                     logger.warning(
                         "marked %d run(s) left running by a crawl that died as interrupted", closed
                     )
-            start_urls = getattr(spider, "start_urls", [])
-            self.state.run_id = self.archive.begin_run(start_urls, self.recorded_settings())
+            self.state.run_id = self.archive.begin_run(spider.start_urls, self.recorded_settings())
         except (ArchiveLocked, DatabaseError) as error:
             self.state.error = error
             self.state.status = RunStatus.FAILED

@@ -22,17 +22,19 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.python.failure import Failure
+from w3lib.http import basic_auth_header
 
 from newsarchive.extract import Listing, Profile
 from newsarchive.extract.learned import LayoutCache
 from newsarchive.items import Capture, ListingPage, ListingWalk, Story
+from newsarchive.middlewares.boundary import SITE
 from newsarchive.middlewares.warc import CAPTURE, FETCHED_AT, LISTING
 from newsarchive.profiles import ProfileError, load_profiles
 from newsarchive.runtime.checkpoint import Checkpoint
 from newsarchive.runtime.recorder import RunRecorder
 from newsarchive.runtime.state import PageFailure
 from newsarchive.status import WalkEnd, WalkMode
-from newsarchive.urls import canonical_url, host_of, is_web_url
+from newsarchive.urls import canonical_url, host_of, is_web_url, site_origin, without_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -52,15 +54,24 @@ class Chain:
     archive; a full one walks every page.
     """
 
-    start_url: str
-    host: str
+    start_url: str  # without credentials (see `auth`)
+    origin: str  # the site boundary (urls.site_origin)
     mode: WalkMode = WalkMode.FULL
+    # An Authorization header for the chain's site, from credentials in the start URL.
+    auth: str | None = None
     seen_stories: set[str] = field(default_factory=set)
     pages_without_new: int = 0
     walk: ListingWalk = field(init=False)
 
     def __post_init__(self) -> None:
         self.walk = ListingWalk(start_url=canonical_url(self.start_url), mode=self.mode)
+
+
+def start_chain(url: str, mode: WalkMode = WalkMode.FULL, kind: type[Chain] = Chain, **fields: Any):
+    """The chain of a start URL; credentials in it become the chain's Authorization header."""
+    url, credentials = without_credentials(url)
+    auth = basic_auth_header(*credentials).decode("latin-1") if credentials else None
+    return kind(url, site_origin(url), mode, auth=auth, **fields)
 
 
 class Chains(Protocol):
@@ -132,12 +143,14 @@ class TagSpider(Spider):
         super().__init__(**kwargs)
         # `-a url=A` on the scrapy command line; several URLs separated by spaces or commas.
         given = list(urls or []) + (url.replace(",", " ").split() if url else [])
-        self.start_urls = list(dict.fromkeys(given))
-        if not self.start_urls and self.requires_start_urls:
+        if not given and self.requires_start_urls:
             raise ValueError("no start URL: use -a url=https://site/tag/name/")
-        for start in self.start_urls:
+        for start in given:
             if not is_web_url(start):
-                raise ValueError(f"not an http(s) URL: {start}")
+                raise ValueError(f"not an http(s) URL: {without_credentials(start)[0]}")
+        # Start URLs as given (credentials included) and as shown and stored (without them).
+        self.given_urls = list(dict.fromkeys(given))
+        self.start_urls = [without_credentials(start)[0] for start in self.given_urls]
         self.chains: Chains = LocalChains()
         self.profiles: tuple[Profile, ...] = ()
         # Site layouts learned on this crawl's first pages, to read the later pages quickly.
@@ -178,12 +191,11 @@ class TagSpider(Spider):
             return
         full = self.settings.getbool("NEWSARCHIVE_FULL")
         checkpoint = self.crawler.get_extension(Checkpoint)
-        for start_url in self.start_urls:
+        for given, start_url in zip(self.given_urls, self.start_urls, strict=True):
             known = not full and await maybe_deferred_to_future(
                 self.run.walked(canonical_url(start_url))
             )
-            mode = WalkMode.INCREMENTAL if known else WalkMode.FULL
-            chain = Chain(start_url, host_of(start_url), mode)
+            chain = start_chain(given, WalkMode.INCREMENTAL if known else WalkMode.FULL)
             self.run.state.walks.append(chain.walk)
             point = checkpoint.resume_point(start_url) if checkpoint else None
             if point:
@@ -201,10 +213,12 @@ class TagSpider(Spider):
             cb_kwargs={"chain": chain, "page_number": page_number},
             meta={
                 LISTING: {"start_url": chain.start_url, "page_number": page_number},
-                # Redirects keep it: the site boundary middleware holds them to the chain's host.
-                "site_host": chain.host,
+                # Redirects keep it: the site boundary middleware holds them to the chain's site.
+                SITE: chain.origin,
             },
         )
+        if chain.auth:
+            request.headers["Authorization"] = chain.auth
         self.chains.prepare(request, chain)
         return request
 
@@ -290,7 +304,7 @@ class TagSpider(Spider):
             reason = WalkEnd.NO_NEW_STORIES
         elif chain.pages_without_new >= self.stop_after:
             reason = WalkEnd.KNOWN_STORIES
-        elif host_of(next_page) != chain.host:
+        elif site_origin(next_page) != chain.origin:
             reason = WalkEnd.OFFSITE_NEXT
         elif self.max_pages and page_number >= self.max_pages:
             reason = WalkEnd.MAX_PAGES
