@@ -17,6 +17,9 @@ class RunStatus(StrEnum):
     NO_STORIES = "no_stories"
     FEWER_STORIES = "fewer_stories"
     FAILED = "failed"
+    # Stories were archived, but the WARC file could not be written (a full disk): the run's
+    # sightings from then on have no WARC record.
+    WARC_FAILED = "warc_failed"
     INTERRUPTED = "interrupted"
 
 

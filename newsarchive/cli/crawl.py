@@ -145,6 +145,12 @@ def outcome(result: CrawlResult) -> int:
             f"the crawl stopped: stories could not be written to {result.archive}",
             CLIError.DATABASE,
         )
+    if result.warc_error:
+        raise CLIError(
+            f"the crawl stopped: the WARC file could not be written: {result.warc_error}; "
+            "the stories found so far are archived, without their WARC records",
+            CLIError.WARC_FAILED,
+        )
     if result.status == RunStatus.INTERRUPTED:
         raise CLIError("crawl interrupted", 130)
     if result.shortfalls:

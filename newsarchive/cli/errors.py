@@ -17,6 +17,7 @@ class CLIError(Exception):
     SCHEMA = 10
     MISSING_WARC = 11
     FRONTIER = 12
+    WARC_FAILED = 13
 
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)

@@ -47,6 +47,8 @@ class CrawlResult:
     shortfalls: list[Shortfall] = field(default_factory=list)
     warc_file: str | None = None
     store_failed: bool = False
+    # Why the run's WARC file could not be written, if it could not.
+    warc_error: str | None = None
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -122,7 +124,12 @@ def result_of(crawler: Crawler, seconds: float) -> CrawlResult:
         shortfalls=list(state.shortfalls),
         warc_file=state.warc_file,
         store_failed=state.store_failed,
+        warc_error=_reason(recorder.warc.error) if recorder.warc and recorder.warc.error else None,
     )
+
+
+def _reason(error: OSError) -> str:
+    return f"{error.strerror or error} ({error.filename})" if error.filename else str(error)
 
 
 def in_new_process(function: Callable[..., T], *args: Any) -> T:

@@ -73,6 +73,7 @@ class RunRecorder:
             chosen = settings.get("NEWSARCHIVE_WARC_DIR")
             directory = Path(chosen) if chosen else warc_directory(self.target)
             self.warc = WarcRecording(directory, self.writer)
+            self.warc.on_error.append(self._warc_failed)
         self._held = ExitStack()
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -167,6 +168,13 @@ class RunRecorder:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_failed"))
         return failure
 
+    def _warc_failed(self, error: OSError) -> None:
+        """The WARC file cannot be written: stop, rather than archive pages without their bytes."""
+        logger.error("cannot write the WARC file %s: %s", self.warc.path, error.strerror or error)
+        self.crawler.stats.inc_value("newsarchive/warc_failed")
+        if self.crawler.engine.running:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_failed"))
+
     # -- the end --------------------------------------------------------------------------------
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:
@@ -203,6 +211,8 @@ class RunRecorder:
         state = self.state
         if state.store_failed:
             return RunStatus.FAILED
+        if self.warc is not None and self.warc.error is not None:
+            return RunStatus.WARC_FAILED
         if reason != "finished":
             return RunStatus.INTERRUPTED
         if state.start_failures and not state.pages:

@@ -460,7 +460,11 @@ class Archive:
         rows.insert_many(
             conn, story_tags, ("story_id", "tag_id"), sorted(links), ignore_conflicts=True
         )
-        warc_ids = self._warc_ids(conn, run_id, {s.capture.warc_file for s in batch if s.capture})
+        # A page whose WARC record could not be written claims no bytes: no file, no offset.
+        recorded = [
+            s.capture if s.capture and s.capture.offset is not None else None for s in batch
+        ]
+        warc_ids = self._warc_ids(conn, run_id, {c.warc_file for c in recorded if c})
         seen_at = {
             value: rows.db_time(conn, _parse_time(value)) for value in {s.fetched_at for s in batch}
         }
@@ -477,10 +481,10 @@ class Archive:
                     s.page_number or 0,
                     s.position or 0,
                     seen_at[s.fetched_at],
-                    warc_ids[s.capture.warc_file] if s.capture else None,
-                    s.capture.offset if s.capture else None,
+                    warc_ids[capture.warc_file] if capture else None,
+                    capture.offset if capture else None,
                 )
-                for s in batch
+                for s, capture in zip(batch, recorded, strict=True)
             ],
         )
         return result

@@ -1,0 +1,77 @@
+"""Provenance is never lost silently: a WARC file that cannot be written fails the run.
+
+The crawl runs in a mount namespace of its own whose WARC directory is a 1 MB tmpfs, so the disk
+fills after a few listing pages, as a real full disk would (ENOSPC), and nothing is left mounted.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsarchive.cli.errors import CLIError
+from tests.conftest import FAST, ROOT, run_cli
+from tests.sites import write_chain
+
+PAGES, PER_PAGE = 25, 20
+
+
+def can_mount() -> bool:
+    if not shutil.which("unshare"):
+        return False
+    probe = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /tmp"],
+        capture_output=True,
+    )
+    return probe.returncode == 0
+
+
+needs_mount = pytest.mark.skipif(
+    not can_mount(), reason="cannot mount a tmpfs in a private namespace (unshare -rm)"
+)
+
+
+@needs_mount
+def test_a_full_warc_disk_fails_the_run_and_no_sighting_claims_missing_bytes(
+    tmp_path: Path, serve
+) -> None:
+    site = tmp_path / "site"
+    slugs = [[f"p{page}-s{n}" for n in range(PER_PAGE)] for page in range(1, PAGES + 1)]
+    write_chain(site, "/tag/lleno/", "Lleno", slugs)
+    # 60 KB of incompressible text per page: the 1 MB disk is full after about 16 pages.
+    for index in site.rglob("index.html"):
+        filler = f"<aside>{secrets.token_urlsafe(60_000)}</aside>"
+        index.write_text(index.read_text().replace("</main>", filler + "</main>"))
+    base = serve(site)
+    db, warc = tmp_path / "a.sqlite", tmp_path / "warc"
+    warc.mkdir()
+    crawl = [sys.executable, "-m", "newsarchive", "crawl", base + "/tag/lleno/", "--db", str(db),
+             "--warc-dir", str(warc), *FAST]  # fmt: skip
+    script = f'mount -t tmpfs -o size=1m tmpfs "{warc}" && exec "$@"'
+    done = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script, "sh", *crawl], cwd=ROOT, capture_output=True,
+        text=True, timeout=180, env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )  # fmt: skip
+    assert done.returncode == CLIError.WARC_FAILED, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "No space left on device" in done.stderr
+    assert done.stderr.count("newsarchive: error:") == 1
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT status FROM crawl_runs").fetchall() == [("warc_failed",)]
+        sightings = conn.execute(
+            "SELECT count(*), count(warc_offset), count(warc_file_id) FROM sightings"
+        ).fetchone()
+        half = conn.execute(
+            "SELECT count(*) FROM sightings WHERE (warc_offset IS NULL) != (warc_file_id IS NULL)"
+        ).fetchone()[0]
+    total, with_offset, with_file = sightings
+    assert 0 < with_offset == with_file < total  # the first pages have their bytes, later ones none
+    assert half == 0  # never a file without an offset
+    assert run_cli("db", "check", "--db", str(db)).returncode == 0
