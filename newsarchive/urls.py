@@ -61,23 +61,25 @@ def is_web_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
-def site_origin(url: str) -> str:
+def site_origin(url: str, *, port: bool = True) -> str:
     """The crawl's site boundary: the host (IDNA, without www) and any port but the default.
 
     Another port of the same host is another site, so neither a redirect nor a next link can
     send the crawler to a service it was not pointed at. On their default ports http and https
     are one site: a move to https stays on it. The Unicode and punycode forms of a host agree.
+    Without `port`, just the host.
     """
     try:
         parts = urlsplit(url)
-        port = parts.port
+        number = parts.port
     except ValueError:
         return ""
     host = parts.hostname or ""
     with suppress(UnicodeError):  # not a valid IDN: compared as written
         host = host.encode("idna").decode("ascii")
+    host = f"[{host}]" if ":" in host else site_key(host)  # an IPv6 address keeps its brackets
     default = _DEFAULT_PORTS.get(parts.scheme)
-    return site_key(host) + (f":{port}" if port and port != default else "")
+    return host + (f":{number}" if port and number and number != default else "")
 
 
 def without_credentials(url: str) -> tuple[str, tuple[str, str] | None]:

@@ -4,7 +4,8 @@ A site is a host and its port (`urls.site_origin`): another port of the same hos
 service, and the crawler never sends it a request it was not pointed at. Listing requests carry
 their chain's site in `meta["site_origin"]`; redirects (HTTP and meta refresh) keep it, so a
 hostile page or server cannot send the crawler elsewhere. Sites listed in
-NEWSARCHIVE_ALLOWED_HOSTS (`host` or `host:port`) are allowed too (a site that moved, a mirror).
+NEWSARCHIVE_ALLOWED_HOSTS are allowed too (a site that moved, a mirror): `host:port` that port,
+a bare `host` any port of it.
 """
 
 from __future__ import annotations
@@ -24,11 +25,9 @@ SITE = "site_origin"  # request.meta key: the site the request's chain started o
 class SiteBoundaryMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        self.allowed = {
-            site_origin(f"http://{host.strip()}/")
-            for host in crawler.settings.getlist("NEWSARCHIVE_ALLOWED_HOSTS")
-            if host.strip()
-        }
+        # `host:port` allows that port only; a bare host, any port of it (the user named it).
+        entries = [entry.strip() for entry in crawler.settings.getlist("NEWSARCHIVE_ALLOWED_HOSTS")]
+        self.allowed = {site_origin(f"http://{entry}/") for entry in entries if entry}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteBoundaryMiddleware:
@@ -41,7 +40,8 @@ class SiteBoundaryMiddleware:
             raise IgnoreRequest("not an http(s) URL")
         site = request.meta.get(SITE)
         origin = site_origin(request.url)
-        if site and origin != site and origin not in self.allowed:
+        host = site_origin(request.url, port=False)
+        if site and origin != site and not {origin, host} & self.allowed:
             self.stats.inc_value("newsarchive/refused/offsite")
             logger.warning(
                 "refused %s: leaves %s (see NEWSARCHIVE_ALLOWED_HOSTS)", request.url, site
