@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from lxml import etree
 
@@ -32,6 +33,12 @@ MAIN = re.compile(
 FURNITURE_TAGS = frozenset(("nav", "footer", "aside", "header", "menu"))
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _DIGITS = re.compile(r"\d+")
+
+
+@cache
+def xpath(query: str) -> etree.XPath:
+    """`query` compiled once: lxml compiles a string query anew on every `.xpath()` call."""
+    return etree.XPath(query)
 
 
 def has_class(name: str) -> str:

@@ -88,9 +88,9 @@ CLASS_HINTS = ("next", "older", "prev", "newer", "first", "last")
 # How a pager marks its current page, surest first: aria-current, the class word "current",
 # a class containing one of these words; else an unlinked number in one of these elements.
 CURRENT_CLASS = "current"
-CURRENT_BY_ARIA = etree.XPath("//*[@aria-current='page']")
-CURRENT_BY_CLASS = etree.XPath(
-    "//*[contains(@class, 'current') or contains(@class, 'active')"
+CURRENT_CLASS_PARTS = ("current", "active", "selected", "thisclass")
+CURRENT_MARKED = etree.XPath(
+    "//*[@aria-current='page' or contains(@class, 'current') or contains(@class, 'active')"
     " or contains(@class, 'selected') or contains(@class, 'thisclass')]"
 )
 CURRENT_PLAIN = ("b", "strong", "span", "em", "li")
@@ -321,13 +321,17 @@ def _numbered(root: Element, links: list[tuple[Element, str]], base: str, url: s
 
 def _current_pages(root: Element) -> list[Element]:
     """Elements that may mark the pager's current page, in the order they are trusted."""
-    by_class = CURRENT_BY_CLASS(root)
-    return [
-        *CURRENT_BY_ARIA(root),
-        *(el for el in by_class if CURRENT_CLASS in (el.get("class") or "").split()),
-        *(el for el in by_class if CURRENT_CLASS not in (el.get("class") or "").split()),
-        *(el for el in root.iter(*CURRENT_PLAIN) if _plain_number(el)),
-    ]
+    by_aria, by_word, by_part = [], [], []
+    for el in CURRENT_MARKED(root):
+        words = el.get("class") or ""
+        if el.get("aria-current") == "page":
+            by_aria.append(el)
+        if CURRENT_CLASS in words.split():
+            by_word.append(el)
+        elif any(part in words for part in CURRENT_CLASS_PARTS):
+            by_part.append(el)
+    plain = [el for el in root.iter(*CURRENT_PLAIN) if _plain_number(el)]
+    return [*by_aria, *by_word, *by_part, *plain]
 
 
 def _plain_number(el: Element) -> bool:

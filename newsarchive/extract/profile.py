@@ -16,7 +16,7 @@ from parsel.csstranslator import css2xpath
 from newsarchive.extract.bylines import author_name
 from newsarchive.extract.context import PageContext
 from newsarchive.extract.dates import Dated, iso, language_hint, plausible, precision_of
-from newsarchive.extract.dom import Element
+from newsarchive.extract.dom import Element, xpath
 from newsarchive.extract.fields import entry_story
 from newsarchive.extract.limits import MAX_STORIES
 from newsarchive.extract.links import absolute_href
@@ -94,7 +94,7 @@ def next_page(ctx: PageContext, profile: Profile) -> str | None:
 def _first(item: Element, query: str | None) -> Element | str | None:
     if not query:
         return None
-    for found in item.xpath(query):
+    for found in xpath(query)(item):
         return found if isinstance(found, Element) else str(found)
     return None
 

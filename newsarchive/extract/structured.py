@@ -18,7 +18,7 @@ from typing import Any
 from newsarchive.extract.bylines import author_name
 from newsarchive.extract.context import PageContext
 from newsarchive.extract.dates import machine_date
-from newsarchive.extract.dom import Element, ancestors, signature
+from newsarchive.extract.dom import Element, ancestors, signature, xpath
 from newsarchive.extract.families.base import OUTSIDE, OUTSIDE_TAGS
 from newsarchive.extract.fields import entry_story
 from newsarchive.extract.limits import MAX_STORIES
@@ -125,9 +125,9 @@ def _microdata_story(ctx: PageContext, entry: Element) -> ExtractedStory | None:
 def _own_prop(entry: Element, names: tuple[str, ...]) -> Element | None:
     """The first element carrying one of the properties for `entry` (not a nested item)."""
     for name in names:
-        for el in entry.xpath(
+        for el in xpath(
             f".//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' {name} ')]"
-        ):
+        )(entry):
             owner = next((a for a in ancestors(el) if a.get("itemscope") is not None), None)
             if owner is entry:
                 return el

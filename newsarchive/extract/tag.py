@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from lxml import etree
 from parsel import Selector
 
-from newsarchive.extract.dom import Element, ancestors, classes
+from newsarchive.extract.dom import Element, ancestors, classes, has_class
 from newsarchive.extract.links import absolute_href
 from newsarchive.extract.text import visible_text
 from newsarchive.extract.vocabulary import ARCHIVE_PREFIXES, ARCHIVE_SUFFIXES, PAGE_WORDS
@@ -24,7 +24,9 @@ from newsarchive.extract.vocabulary import ARCHIVE_PREFIXES, ARCHIVE_SUFFIXES, P
 # Where a listing's own heading sits, most specific first: these classes, then an h1 in <main>,
 # then any h1. One pass over the page finds them all.
 HEADING_CLASSES = ("page-title", "archive-title", "taxonomy-title", "term-title")
-HEADING_PLACES = etree.XPath("//*[contains(@class, '-title')] | //h1")
+HEADING_PLACES = etree.XPath(
+    "//*[" + " or ".join(has_class(name) for name in HEADING_CLASSES) + "] | //h1"
+)
 # Meta elements naming the site (property or name, and the name itself).
 SITE_NAME_META = (("property", "og:site_name"), ("name", "application-name"))
 HOME_HREF_MAX = 12  # characters a link to the home page may add to the site's origin

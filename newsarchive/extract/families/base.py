@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from newsarchive.extract.bylines import author_name
 from newsarchive.extract.context import PageContext
 from newsarchive.extract.dates import Dated
-from newsarchive.extract.dom import REPEATER, Element, in_furniture, marks, precedes
+from newsarchive.extract.dom import REPEATER, Element, in_furniture, marks, precedes, xpath
 from newsarchive.extract.fields import entry_story, entry_teaser
 from newsarchive.extract.limits import MAX_STORIES
 from newsarchive.extract.links import absolute_href
@@ -34,10 +34,12 @@ class Family:
     `teaser` None means "find it generically"; an empty tuple means the family shows none.
     `group` (relative to an entry, or SHARED) names the list an entry belongs to; the largest
     list wins, together with small lists right above it (a lead story in a view or block of its
-    own).
+    own). `markers` are words of which a page of the family has at least one in its classes or
+    generator: without any, `detect` is not even run.
     """
 
     name: str
+    markers: tuple[str, ...]
     detect: str
     entry: str
     headline: tuple[str, ...]
@@ -53,11 +55,11 @@ class Family:
 def extract_family(family: Family, ctx: PageContext) -> list[ExtractedStory]:
     """The family's entries on the page as stories; [] when the page is not of this family."""
     root = ctx.root
-    if not root.xpath(family.detect):
+    if not any(marker in ctx.marks for marker in family.markers) or not xpath(family.detect)(root):
         return []
     outside: dict[Element, bool] = {}
     entries = [
-        e for e in root.xpath(family.entry) if isinstance(e, Element) and _in_list(e, outside)
+        e for e in xpath(family.entry)(root) if isinstance(e, Element) and _in_list(e, outside)
     ]
     entries = _outermost(entries)
     if family.group:
@@ -67,7 +69,7 @@ def extract_family(family: Family, ctx: PageContext) -> list[ExtractedStory]:
             if containers is not None:
                 lists[containers[index]].append(entry)
             else:
-                container = entry.xpath(family.group)
+                container = xpath(family.group)(entry)
                 lists[container[0] if container else None].append(entry)
         main = max(lists.values(), key=len, default=[])
         entries = [*_leads(lists.values(), main), *main]
@@ -148,7 +150,7 @@ def _outermost(entries: list[Element]) -> list[Element]:
 
 def _first(entry: Element, queries: tuple[str, ...]) -> Element | None:
     for query in queries:
-        for found in entry.xpath(query):
+        for found in xpath(query)(entry):
             if isinstance(found, Element):
                 return found
     return None
@@ -193,12 +195,12 @@ def _link_of(title: Element) -> Element | None:
 
 def _date(family: Family, ctx: PageContext, entry: Element) -> Dated | None:
     for query in family.date:
-        for value in entry.xpath(query):
+        for value in xpath(query)(entry):
             found = ctx.dates.machine(str(value), "time" if "time" in query else "markup")
             if found:
                 return found
     for query in family.date_text:
-        for el in entry.xpath(query):
+        for el in xpath(query)(entry):
             found = ctx.dates.read(visible_text(el), relative=True)
             if found:
                 return found
@@ -207,7 +209,7 @@ def _date(family: Family, ctx: PageContext, entry: Element) -> Dated | None:
 
 def _author(family: Family, entry: Element) -> tuple[str, str] | None:
     for query in family.author:
-        for el in entry.xpath(query):
+        for el in xpath(query)(entry):
             name = author_name(el)
             if name:
                 return name, "markup"

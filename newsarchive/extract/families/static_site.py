@@ -5,6 +5,7 @@ from newsarchive.extract.families.base import SHARED, Family
 
 FAMILY = Family(
     name="hugo-jekyll",
+    markers=("hugo", "jekyll"),
     detect=(
         "//meta[@name='generator']"
         "[starts-with(@content, 'Hugo') or starts-with(@content, 'Jekyll')]"
