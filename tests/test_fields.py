@@ -8,9 +8,11 @@ import json
 from datetime import datetime
 
 import pytest
+from lxml.html import fragment_fromstring
 from parsel import Selector
 
 from newsarchive.extract import MAX_STORIES, Listing, extract_listing
+from newsarchive.extract.bylines import byline_name
 from newsarchive.extract.confidence import LOW_CONFIDENCE
 from tests.quality import LISTINGS
 from tests.sites import listing_html
@@ -218,3 +220,29 @@ def test_invisible_characters_make_no_text() -> None:
     )
     assert len(listing.stories) == 3
     assert [story.teaser for story in listing.stories] == [None, None, None]
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("<p>Von Max Mustermann, 3. März 2024</p>", "Max Mustermann"),
+        ("<p>Par Marie Curie | 12 mars 2024</p>", "Marie Curie"),
+        ("<span>di Luigi Di Maio</span>", "Luigi Di Maio"),
+        ("<p>Door Jan de Boer</p>", "Jan de Boer"),
+        ("<p>Por João Silva em 12/03/2024</p>", "João Silva"),
+        ("<p>Автор: Иван Иванов</p>", "Иван Иванов"),
+        ("<p>文・山田太郎</p>", "山田太郎"),
+        ("<p>来源：新华社 作者：王伟</p>", "王伟"),
+        ("<p>كتبه: أحمد علي</p>", "أحمد علي"),
+        ("<p>By <a href='/a/jane'>Jane Doe</a> and <a href='/a/john'>John Roe</a></p>", "Jane Doe"),
+        ("<div><span class='label'>Von</span> <a href='/a/eva'>Eva Roth</a></div>", "Eva Roth"),
+        # Not bylines: a surname with a particle, sentences that open with a prefix word.
+        ("<span>Di Maio</span>", None),
+        ("<p>Por qué los mineros protestan</p>", None),
+        ("<p>By the numbers: how the strike spread</p>", None),
+        ("<p>De Paris à Lyon, la grève s'étend</p>", None),
+        ("<p>von 2024 bis 2025</p>", None),
+    ],
+)
+def test_byline_lines(line: str, name: str | None) -> None:
+    assert byline_name(fragment_fromstring(line)) == name

@@ -23,8 +23,13 @@ AUTHOR_MAX = 80  # characters; longer is no name
 NAME_MAX_WORDS = 6
 BYLINE_MAX = 200  # characters of a line a byline may sit in (author, date, category, counts)
 _PREFIXES = "|".join(re.escape(p) for p in sorted(BYLINE_PREFIXES, key=len, reverse=True))
-# A prefix at the start of a text, or after a separator: "Autor: ", "· von ", "作者："
-PREFIX = re.compile(rf"(?:^|[|·•,;/]\s*)(?P<prefix>{_PREFIXES})\s*(?:[:：=・]\s*|\s+|$)", re.I)
+# A prefix at the start of a text or after a separator ("By ", "· von "), or with its colon
+# after any space ("来源：新华社 作者：王伟").
+PREFIX = re.compile(
+    rf"(?:(?:^|[|·•,;/]\s*)(?P<prefix>{_PREFIXES})\s*(?:[:：=・]\s*|\s+|$)"
+    rf"|\s(?P<labelled>{_PREFIXES})\s*[:：]\s*)",
+    re.I,
+)
 PREFIX_ONLY = re.compile(rf"^\s*(?:{_PREFIXES})\s*[:：=・]?\s*$", re.I)
 # Any prefix as a word of its own: a line without one holds no byline.
 PREFIX_WORD = re.compile(rf"(?<!\w)(?:{_PREFIXES})(?!\w)", re.I)
@@ -64,7 +69,11 @@ def author_name(el: Element | str) -> str | None:
     if not text:
         return None
     match = PREFIX.match(text)
-    if match and _enough_after(match.group("prefix"), text[match.end() :]):
+    if (
+        match
+        and match.group("prefix")
+        and _enough_after(match.group("prefix"), text[match.end() :])
+    ):
         text = text[match.end() :]
     text = text.strip(" ,|·-–—:")
     text = re.split(r"\s+(?:on|am|el|le|il|em|в)\s+\d|\s[|·•]\s|,\s*\d", text)[0].strip()
@@ -136,7 +145,7 @@ def _name_in_slot(slot: str | None, following: Element | None) -> str | None:
     if not rest.strip(" :：") and following is not None and isinstance(following.tag, str):
         rest = visible_text(following) or ""
     name = NAME_END.split(rest, maxsplit=1)[0].strip(" ,.:：-–—")
-    if not _enough_after(match.group("prefix"), name):
+    if not _enough_after(match.group("prefix") or match.group("labelled"), name):
         return None
     return name if plausible_name(name) else None
 

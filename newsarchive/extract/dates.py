@@ -21,6 +21,7 @@ import calendar
 import importlib
 import pkgutil
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -52,7 +53,6 @@ WORD_DATE = re.compile(
     r"\d{1,2}[:.h]\d{2}(?::\d{2})?(?:\s*[ap]\.?\s?m\.?)?(?:\s*[A-Z]{2,5}\b)?)?",
     re.I,
 )
-CJK_LANGUAGES = ("ja", "zh", "ko")
 RELATIVE_MAX = 40  # longer texts are not "3 hours ago"-type labels
 RELATIVE_TRIES = 4  # languages a relative phrase is read in, the page's own first
 # A relative phrase as dateparser translates it: amounts and units with "ago" before or after
@@ -342,7 +342,7 @@ class DateReader:
     def _page_languages(self) -> tuple[str, ...]:
         return tuple(lang for lang in self.languages if lang in known_languages())
 
-    def _calendar_dates(self, text: str):
+    def _calendar_dates(self, text: str) -> Iterator[Dated]:
         """Calendar dates in `text`, in the order the kinds are trusted."""
         for match in CJK_DATE.finditer(text):
             found = _cjk(match)

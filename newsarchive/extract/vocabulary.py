@@ -70,7 +70,7 @@ BYLINE_PREFIXES = frozenset("""
     """.replace("\n", "").replace(" " * 4, "").split("|"))  # fmt: skip
 # Short prefixes that are also particles of names ("Di Maio", "da Silva", "von Weizsäcker"):
 # a prefix only when at least two words follow.
-NAME_PARTICLES = frozenset(("di", "da", "de", "von", "av", "af", "from", "от", "文"))
+NAME_PARTICLES = frozenset(("di", "da", "de", "von", "av", "af", "from", "от"))
 # The label of an advertising slot, which is never a story's text.
 AD_LABELS = frozenset("""
     advertisement|advertising|ad|ads|sponsored|sponsored content|sponsored by|promoted|paid content
