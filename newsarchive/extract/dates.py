@@ -111,25 +111,28 @@ def month_languages() -> dict[str, frozenset[str]]:
 
 @cache
 def relative_words() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
-    """Words of relative phrases ("hace", "horas", "ayer", "前") -> the languages that use them.
+    """Words that make a phrase relative ("hace", "ago", "ayer", "前") -> the languages that use
+    them. Units ("horas", "min") are left out: alone they make a duration ("3 min read").
 
-    The first map is for languages that put spaces between words, looked up word by word; the
-    second for those that do not (Japanese, Chinese, Thai), looked for inside the text.
+    The first map is for languages that put spaces between words, looked up word by word (of
+    two letters or more); the second for those that do not (Japanese, Chinese), looked for
+    inside the text.
     """
     spaced: dict[str, set[str]] = {}
     unspaced: dict[str, set[str]] = {}
     for info in _locale_infos():
-        words: set[str] = set()
-        for key in ("ago", *RELATIVE_UNITS):
-            words.update(info.get(key, ()))
-        for phrases in info.get("relative-type", {}).values():
-            words.update(phrases)
+        units = {word.lower() for key in RELATIVE_UNITS for word in info.get(key, ())}
+        phrases: set[str] = set(info.get("ago", ()))
+        for found in info.get("relative-type", {}).values():
+            phrases.update(found)
         for patterns in info.get("relative-type-regex", {}).values():
-            words.update(re.sub(r"\(.*?\)|\\.|[+*?^$\[\]]", " ", p) for p in patterns)
-        target = unspaced if info.get("no_word_spacing") else spaced
-        for phrase in words:
+            phrases.update(re.sub(r"\(.*?\)|\\.|[+*?^$\[\]]", " ", p) for p in patterns)
+        unspaced_language = bool(info.get("no_word_spacing"))
+        target = unspaced if unspaced_language else spaced
+        for phrase in phrases:
             for word in re.findall(r"[^\W\d_]+", phrase.lower()):
-                target.setdefault(word, set()).add(info["name"])
+                if word not in units and (unspaced_language or len(word) > 1):
+                    target.setdefault(word, set()).add(info["name"])
     return (
         {word: frozenset(langs) for word, langs in spaced.items()},
         {word: frozenset(langs) for word, langs in unspaced.items()},
