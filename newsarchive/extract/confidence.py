@@ -41,25 +41,26 @@ def assess(listing: Listing) -> None:
         listing.low_confidence = False
         return
     count = len(stories)
-    shapes = Counter(_shape(story) for story in stories)
-    links = Counter(_link_shape(story.url) for story in stories)
+    story_shapes = [_shape(story) for story in stories]
+    story_links = [_link_shape(story.url) for story in stories]
+    story_days = [_day(story) for story in stories]
+    shapes, links = Counter(story_shapes), Counter(story_links)
     headlines = Counter(story.headline for story in stories)
-    days = [day for day in map(_day, stories) if day is not None]
+    days = [day for day in story_days if day is not None]
     middle = date.fromordinal(int(median(day.toordinal() for day in days))) if days else None
-    for story in stories:
+    for story, shape, link, day in zip(stories, story_shapes, story_links, story_days, strict=True):
         confidence = LAYER_TRUST.get(story.extraction_method, FAMILY_TRUST)
         confidence *= (
             0.75
             + 0.125 * (story.teaser is not None)
             + 0.125 * (story.date_source not in (None, "url"))
         )
-        confidence *= 0.7 + 0.3 * shapes[_shape(story)] / count
-        confidence *= 0.75 + 0.25 * links[_link_shape(story.url)] / count
+        confidence *= 0.7 + 0.3 * shapes[shape] / count
+        confidence *= 0.75 + 0.25 * links[link] / count
         if not HEADLINE_SHORT <= len(story.headline) <= HEADLINE_LONG:
             confidence *= 0.6
         if headlines[story.headline] > 1:
             confidence *= 0.7
-        day = _day(story)
         if day is not None and middle is not None and abs((day - middle).days) > DATE_SPREAD_DAYS:
             confidence *= 0.8
         confidence *= FEW_STORIES.get(count, 1.0)

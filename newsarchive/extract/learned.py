@@ -59,7 +59,14 @@ from newsarchive.extract.pagination import (
     usable_next,
 )
 from newsarchive.extract.profile import Profile
-from newsarchive.extract.tag import find_tag, heading_name, page_title, tag_heading, usable_heading
+from newsarchive.extract.tag import (
+    find_tag,
+    heading_name,
+    page_title,
+    site_names,
+    tag_heading,
+    usable_heading,
+)
 from newsarchive.extract.text import INVISIBLE, visible_text
 
 VERIFY_EVERY = 40  # pages read with a layout between two full extractions that check it
@@ -136,6 +143,8 @@ class Layout:
     next_page: etree.XPath | None
     next_label: str | None
     leads: tuple[Lead, ...] = ()
+    # What the site calls itself (its logo, og:site_name): the same on every page of the site.
+    site_names: frozenset[str] = frozenset()
     pages_read: int = 0
 
 
@@ -437,7 +446,7 @@ def _image(rule: Rule, entry: _Entry, base: str) -> str | None:
 def _tag(layout: Layout, page: Selector, url: str) -> str | None:
     """The listing's name from the learned heading; the full finder where it does not serve."""
     el = _first(layout.tag, page.root) if layout.tag is not None else None
-    if el is not None and usable_heading(el, page, url):
+    if el is not None and usable_heading(el, url, layout.site_names):
         name = heading_name(el, page_title(page))
         if name:
             return name
@@ -544,6 +553,7 @@ def _derive(
         next_page=next_path,
         next_label=next_label,
         leads=lead_specs,
+        site_names=frozenset(site_names(page, url)),
     )
 
 

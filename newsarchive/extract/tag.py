@@ -11,6 +11,7 @@ name, which must not be the site's name or a page number ("Pagina 3 di 9 - Site"
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from lxml import etree
@@ -29,7 +30,7 @@ HEADING_PLACES = etree.XPath(
 )
 # Meta elements naming the site (property or name, and the name itself).
 SITE_NAME_META = (("property", "og:site_name"), ("name", "application-name"))
-HOME_HREF_MAX = 12  # characters a link to the home page may add to the site's origin
+HOME_PATHS = ("", "/", "/index.html", "/index.php")
 BLOGGER_LABEL = re.compile(r"/search/label/([^/?#]+)")
 # Query parameters that name the listing (?tag=peru); numeric values (?cat=12) name nothing.
 NAME_PARAMS = ("tag", "tags", "label", "category", "topic", "tema", "etiqueta", "rubrique")
@@ -115,9 +116,10 @@ def _headings(root: Element) -> list[Element]:
     return ordered + h1s
 
 
-def usable_heading(el: Element, page: Selector, url: str) -> bool:
-    """True when `el` may name the listing (the test `tag_heading` applies)."""
-    return _named(el, url) and _key(visible_text(el) or "") not in site_names(page, url)
+def usable_heading(el: Element, url: str, sites: AbstractSet[str]) -> bool:
+    """True when `el` may name the listing (the test `tag_heading` applies), given the site's
+    names (`site_names`)."""
+    return _named(el, url) and _key(visible_text(el) or "") not in sites
 
 
 def _named(el: Element, url: str) -> bool:
@@ -184,10 +186,8 @@ def site_names(page: Selector, url: str) -> set[str]:
                 names.add(_key(meta.get("content") or ""))
     if isinstance(root, Element):
         home = _home(url)
-        longest = max(len(address) for address in home) + HOME_HREF_MAX
         for link in root.iter("a"):
-            href = link.get("href") or ""
-            if len(href) <= longest and absolute_href(href, url) in home:
+            if (link.get("href") or "").strip() in home:
                 names.add(_key(visible_text(link) or ""))
                 names.update(_key(img.get("alt") or "") for img in link.iter("img"))
     host = (urlsplit(url).hostname or "").removeprefix("www.").split(".")[0]
@@ -206,9 +206,13 @@ def _host_like(page: Selector, host: str) -> set[str]:
 
 
 def _home(url: str) -> set[str]:
+    """The ways a link to the site's home page is written (the logo's link)."""
     parts = urlsplit(url)
-    origin = f"{parts.scheme}://{parts.netloc}"
-    return {origin, origin + "/", origin + "/index.html", origin + "/index.php"}
+    bare = parts.netloc.removeprefix("www.")
+    starts = [
+        f"{scheme}//{host}" for host in (bare, f"www.{bare}") for scheme in ("https:", "http:", "")
+    ]
+    return {f"{start}{path}" for start in ("", *starts) for path in HOME_PATHS} - {""} | {"./"}
 
 
 def _key(text: str) -> str:
