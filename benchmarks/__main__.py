@@ -10,8 +10,8 @@ import subprocess
 import sys
 
 MODULES = (
-    "extraction_speed", "crawl_speed", "jobs_speed", "crawl_at_scale", "storage_scale",
-    "export_scale",
+    "extraction_speed", "page_size", "crawl_speed", "jobs_speed", "crawl_at_scale",
+    "storage_scale", "export_scale",
 )  # fmt: skip
 
 

@@ -10,7 +10,8 @@ from tests.conftest import FIXTURES, run_cli
 
 LISTINGS = FIXTURES / "listings"
 STORY_KEYS = ["url", "headline", "teaser", "published_at", "author", "image_url",
-              "extraction_method"]  # fmt: skip
+              "extraction_method", "date_source", "date_precision", "author_source",
+              "teaser_source", "confidence"]  # fmt: skip
 CYRILLIC_PAGE = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">
 <title>Новости</title></head><body><main>
 <div class="item"><h2><a href="/news/1">Профсоюз шахтёров объявил забастовку в Кузбассе</a></h2>
@@ -27,12 +28,25 @@ def test_file_with_url_prints_the_documented_json(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert list(data) == ["url", "method", "next_page", "stories"]
+    assert list(data) == ["url", "method", "next_page", "low_confidence", "stories"]
     assert data["url"] == "https://vocesdelsur.example/tag/peru/"
     assert data["method"] == "wordpress"
     assert data["next_page"] == "https://vocesdelsur.example/tag/peru/page/2/"
     assert [list(story) for story in data["stories"]] == [STORY_KEYS] * 3
     assert data["stories"][0]["author"] == "Rosa Quispe"
+    assert data["low_confidence"] is False
+    assert all(0.5 <= story["confidence"] <= 1 for story in data["stories"])
+    assert data["stories"][0]["date_precision"] == "second"
+    assert data["stories"][0]["author_source"] == "markup"
+
+
+def test_text_report_shows_confidence_sources_and_precision(tmp_path: Path) -> None:
+    page = LISTINGS / "portal-es-lead.html"
+    result = run_cli("inspect", str(page))
+    assert result.returncode == 0, result.stderr
+    assert "Tag:       Minería" in result.stdout
+    assert "Confidence: " in result.stdout and "low:" not in result.stdout
+    assert "by Ana Galán · confidence 0." in result.stdout
 
 
 def test_file_bytes_are_decoded_as_a_browser_would(tmp_path: Path) -> None:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from parsel import Selector
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
+from newsarchive.extract import extract_listing
 from newsarchive.items import ListingPage, Story
 from newsarchive.pipelines.dedupe import DedupePipeline
 from newsarchive.pipelines.normalize import NormalizePipeline
 from newsarchive.pipelines.validate import ValidatePipeline
+from tests.conftest import FIXTURES
+
+LISTINGS = FIXTURES / "listings"
 
 
 def make(**fields) -> Story:
@@ -37,7 +42,7 @@ def test_normalize_text_and_urls() -> None:
             page(
                 make(
                     url=" /2024/07/a/?utm_source=x&id=3#top ",
-                    headline="  Peru&#8217;s\n\t  march &amp; strike\x07 ",
+                    headline="  Peru’s\n\t  march & strike\x07 ",
                     teaser="   ",
                     image_url="/img/a.jpg",
                     tag=" Peru ",
@@ -52,6 +57,21 @@ def test_normalize_text_and_urls() -> None:
     assert item.image_url == "https://news.example.org/img/a.jpg"
     assert item.site == "news.example.org"
     assert item.tag == "Peru"
+
+
+def test_text_is_not_unescaped_a_second_time() -> None:
+    """A headline that shows "&lt;b&gt;" on the page (escaped twice in its source) keeps it."""
+    html = (LISTINGS / "news-en-stream.html").read_text(encoding="utf-8")
+    url = "https://theworkbench.example/topics/labour-rights"
+    found = next(
+        story
+        for story in extract_listing(Selector(text=html), url).stories
+        if story.url.endswith("/union-newsletter-style-guide")
+    )
+    shown = "Use &lt;b&gt; for bold: the style guide union newsletters keep rewriting"
+    assert found.headline == shown
+    (item,) = NormalizePipeline().process_item(page(make(headline=found.headline))).stories
+    assert item.headline == shown
 
 
 def test_normalize_rejects_non_web_links() -> None:

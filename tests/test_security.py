@@ -121,7 +121,7 @@ def test_hostile_text_round_trips_exactly_in_storage_and_exports(db_path: Path) 
 
 
 def test_hostile_headline_crawled_is_stored_exactly(faults: FaultServer, tmp_path: Path) -> None:
-    # Normalisation decodes entities and folds whitespace, so the crawled text has neither.
+    # The parser decodes entities once and normalisation folds whitespace: the text has neither.
     text = "Robert'); DROP TABLE stories;-- \"Perú\" 'Bolivia' \\ 100% _x_ <b> & 🙂"
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
     body = PAGE.format(tag="X", head="", nav="", articles=ARTICLE.format(url="/nasty/", headline=escaped + "\x07"))  # fmt: skip

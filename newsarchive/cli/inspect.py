@@ -16,11 +16,13 @@ from parsel import Selector
 from newsarchive.cli.errors import CLIError
 from newsarchive.cli.options import add_profile, check_profiles
 from newsarchive.extract import Listing, extract_listing
+from newsarchive.extract.confidence import LOW_CONFIDENCE
 from newsarchive.fetch import FetchError, decode_html, fetch_page
 from newsarchive.urls import is_web_url
 
 STORY_FIELDS = ("url", "headline", "teaser", "published_at", "author", "image_url",
-                "extraction_method")  # fmt: skip
+                "extraction_method", "date_source", "date_precision", "author_source",
+                "teaser_source", "confidence")  # fmt: skip
 CANONICAL = ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content")
 TEASER_WIDTH = 160
 
@@ -97,6 +99,7 @@ def as_json(listing: Listing) -> dict:
         "url": listing.url,
         "method": listing.method,
         "next_page": listing.next_page,
+        "low_confidence": listing.low_confidence,
         "stories": [
             {name: getattr(story, name) for name in STORY_FIELDS} for story in listing.stories
         ],
@@ -111,13 +114,18 @@ def report(listing: Listing) -> str:
         f"Next page: {listing.next_page or 'none (last page)'}",
         f"Stories:   {len(listing.stories)}",
     ]
+    if listing.stories:
+        lines.append(f"Confidence: {_confidence(listing)}")
     for number, story in enumerate(listing.stories, start=1):
         lines += ["", f"{number:3}. {story.headline}", f"     {story.url}"]
         details = []
         if story.published_at:
-            details.append(f"{story.published_at} (from {story.date_source})")
+            details.append(
+                f"{story.published_at} (from {story.date_source}, {story.date_precision})"
+            )
         if story.author:
             details.append(f"by {story.author}")
+        details.append(f"confidence {story.confidence:.2f}")
         if details:
             lines.append("     " + " · ".join(details))
         if story.teaser:
@@ -126,3 +134,11 @@ def report(listing: Listing) -> str:
                 teaser = teaser[: TEASER_WIDTH - 1].rstrip() + "…"
             lines.append(f"     {teaser}")
     return "\n".join(lines)
+
+
+def _confidence(listing: Listing) -> str:
+    low, high = (f(story.confidence for story in listing.stories) for f in (min, max))
+    spread = f"{low:.2f}" if low == high else f"{low:.2f}–{high:.2f}"
+    if listing.low_confidence:
+        return f"{spread}, low: every story is below {LOW_CONFIDENCE} (the layout may be misread)"
+    return spread

@@ -2,8 +2,9 @@
 
 Layers are tried in order — a site profile, structured data, the known CMS families, then the
 generic repeated-block heuristic — and the first that finds stories wins; its name is recorded
-on the listing and on every story. Extraction never raises on malformed pages: a page it cannot
-read is a page without stories.
+on the listing and on every story. At most MAX_STORIES entries of a page are read. Every story
+gets a confidence (extract/confidence.py). Extraction never raises on malformed pages: a page it
+cannot read is a page without stories.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from functools import partial
 from parsel import Selector
 
 from newsarchive.extract import generic, profile, structured
+from newsarchive.extract.confidence import assess
 from newsarchive.extract.context import PageContext, page_context
 from newsarchive.extract.families import FAMILIES, extract_family
+from newsarchive.extract.limits import MAX_STORIES
 from newsarchive.extract.model import ExtractedStory, Listing
 from newsarchive.extract.pagination import find_next_page
 from newsarchive.extract.profile import Profile
@@ -33,7 +36,7 @@ LAYERS: tuple[Layer, ...] = (
     (generic.NAME, generic.extract),
 )
 
-__all__ = ["LAYERS", "ExtractedStory", "Listing", "Profile", "extract_listing"]
+__all__ = ["LAYERS", "MAX_STORIES", "ExtractedStory", "Listing", "Profile", "extract_listing"]
 
 
 def extract_listing(
@@ -55,18 +58,24 @@ def extract_listing(
         return Listing(url=url, tag=None)
     chosen = profile.matching(list(profiles), url)
     listing = Listing(url=url, tag=_safe(find_tag, page, url))
-    listing.next_page = (profile.next_page(ctx, chosen) if chosen else None) or _safe(
-        find_next_page, page, ctx.base, url
-    )
     layers: list[Layer] = list(LAYERS)
     if chosen is not None:
         layers.insert(0, (profile.NAME, partial(profile.extract, profile=chosen)))
     for name, layer in layers:
         stories = _unique(_safe(layer, ctx) or [])
         if stories:
-            listing.stories, listing.method = stories, name
+            listing.stories, listing.method = stories[:MAX_STORIES], name
             break
+    assess(listing)
+    listing.next_page = (profile.next_page(ctx, chosen) if chosen else None) or _safe(
+        find_next_page, page, ctx.base, url, story_dates(listing)
+    )
     return listing
+
+
+def story_dates(listing: Listing) -> list[str]:
+    """The listed stories' dates, which tell a date-cursor link to older stories from newer."""
+    return [story.published_at for story in listing.stories if story.published_at]
 
 
 def _safe(function: Callable, *args: object) -> object:

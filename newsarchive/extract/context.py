@@ -14,9 +14,13 @@ from newsarchive.extract.links import base_url
 LANGUAGE = (
     "/html/@lang",
     "/html/@xml:lang",
-    "//meta[@http-equiv='content-language' or @http-equiv='Content-Language']/@content",
-    "//meta[@property='og:locale']/@content",
+    "/html/head/meta[@http-equiv='content-language' or @http-equiv='Content-Language']/@content",
+    "/html/head/meta[@property='og:locale']/@content",
 )
+
+
+# What names a page's make: every class attribute, and the generator it declares.
+MARKS = etree.XPath("//@class | /html/head/meta[@name='generator' or @name='Generator']/@content")
 
 
 @dataclass(slots=True)
@@ -27,10 +31,19 @@ class PageContext:
     url: str
     base: str
     dates: DateReader
+    _marks: str | None = None
 
     @property
     def root(self) -> etree._Element:
         return self.page.root
+
+    @property
+    def marks(self) -> str:
+        """The page's class words and generator in lower case, read once: a layer tests them
+        before it looks for its own markup."""
+        if self._marks is None:
+            self._marks = " ".join(str(value) for value in MARKS(self.root)).lower()
+        return self._marks
 
 
 def page_context(page: Selector, url: str, now: datetime | None = None) -> PageContext:

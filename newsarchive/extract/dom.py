@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from lxml import etree
 
@@ -34,9 +35,21 @@ HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _DIGITS = re.compile(r"\d+")
 
 
+@cache
+def xpath(query: str) -> etree.XPath:
+    """`query` compiled once: lxml compiles a string query anew on every `.xpath()` call."""
+    return etree.XPath(query)
+
+
 def has_class(name: str) -> str:
-    """XPath test for a whole class token, e.g. `//article[{has_class('post')}]`."""
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+    """XPath test for a whole class token, e.g. `//article[{has_class('post')}]`.
+
+    The plain substring test first: it is cheap, and most elements fail it.
+    """
+    return (
+        f"(contains(@class, '{name}')"
+        f" and contains(concat(' ', normalize-space(@class), ' '), ' {name} '))"
+    )
 
 
 def classes(el: Element) -> set[str]:
@@ -94,3 +107,13 @@ def common_ancestor(a: Element, b: Element) -> Element | None:
         if parent in seen:
             return parent
     return None
+
+
+def precedes(a: Element, b: Element) -> bool:
+    """True when `a` ends before `b` starts in document order (neither inside the other)."""
+    top = common_ancestor(a, b)
+    if top is None or top is a or top is b:
+        return False
+    child_a = next(el for el in (a, *ancestors(a)) if el.getparent() is top)
+    child_b = next(el for el in (b, *ancestors(b)) if el.getparent() is top)
+    return top.index(child_a) < top.index(child_b)

@@ -7,11 +7,14 @@ next-page link sit — as XPath compiled once. A layout is kept only when readin
 with it gives the same listing. Later pages of the site are read with the layout alone, field by
 field through the same helpers the layers use, so they give what `extract_listing` would.
 
+A lead story the page shows above its list, in markup of its own, is learned as a box at a
+fixed place in the page, its fields read the way the generic layer reads any entry.
+
 A page where the layout stops matching (no list, far fewer entries than it was learned on, an
-entry without headline or link, a field it always found now missing, a next link to the page
-itself or off the site) is extracted in full and the layout learned again from it; every
-`verify_every`-th page a layout reads is also extracted in full and compared, and a difference
-replaces the layout.
+entry without headline or link, a field it always found now missing, a lead box gone, a next
+link to the page itself, off the site or to newer stories) is extracted in full and the layout
+learned again from it; every `verify_every`-th page a layout reads is also extracted in full and
+compared, and a difference replaces the layout.
 """
 
 from __future__ import annotations
@@ -27,35 +30,44 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from parsel import Selector
 
-from newsarchive.extract import extract_listing, profile
+from newsarchive.extract import MAX_STORIES, extract_listing, profile, story_dates
+from newsarchive.extract.bylines import author_name, entry_author
+from newsarchive.extract.confidence import assess
 from newsarchive.extract.context import PageContext, page_context
-from newsarchive.extract.dates import looks_like_date, machine_date
-from newsarchive.extract.dom import (
-    HEADINGS,
-    Element,
-    ancestors,
-    common_ancestor,
-    heading_of,
-    in_furniture,
-)
+from newsarchive.extract.dates import Dated, machine_dated, url_dated
+from newsarchive.extract.dom import HEADINGS, Element, ancestors, common_ancestor, in_furniture
 from newsarchive.extract.fields import (
     SHORT_BLOCK,
-    author_name,
-    entry_author,
     entry_date,
     entry_image,
     entry_teaser,
     headline_of,
-    url_date,
+    settled_teaser,
+    title_boundary,
 )
 from newsarchive.extract.generic import MIN_ENTRIES, extents
 from newsarchive.extract.generic import NAME as GENERIC
 from newsarchive.extract.links import absolute_href, same_site
 from newsarchive.extract.model import ExtractedStory, Listing
-from newsarchive.extract.pagination import NEXT_LINK, find_next_page, label, usable_next
+from newsarchive.extract.pagination import (
+    NEWER,
+    NEXT_LINK,
+    direction,
+    find_next_page,
+    label,
+    says_older,
+    usable_next,
+)
 from newsarchive.extract.profile import Profile
-from newsarchive.extract.tag import PREFIX, TITLES, find_tag, tag_from_url
-from newsarchive.extract.text import INVISIBLE, is_read_more, visible_text
+from newsarchive.extract.tag import (
+    find_tag,
+    heading_name,
+    page_title,
+    site_names,
+    tag_heading,
+    usable_heading,
+)
+from newsarchive.extract.text import INVISIBLE, visible_text
 
 VERIFY_EVERY = 40  # pages read with a layout between two full extractions that check it
 # A page with fewer entries than this share of the learned page's is suspect (a last page
@@ -98,6 +110,18 @@ class Rule:
 
 
 NONE = Rule("none")
+# How every field of a lead story is read: from the whole entry, as the generic layer does.
+LEAD_FIELDS = (Rule("entry"), Rule("entry", url_fallback=True), Rule("entry"), Rule("entry"))
+LEAD_MAX = 3  # lead stories a layout may place above its list
+
+
+@dataclass(frozen=True, slots=True)
+class Lead:
+    """A lead story's box at its place in the page, and its title and link inside the box."""
+
+    box: etree.XPath
+    title: etree.XPath | ChildPath
+    link: etree.XPath | ChildPath
 
 
 @dataclass(slots=True)
@@ -118,6 +142,9 @@ class Layout:
     tag: etree.XPath | None
     next_page: etree.XPath | None
     next_label: str | None
+    leads: tuple[Lead, ...] = ()
+    # What the site calls itself (its logo, og:site_name): the same on every page of the site.
+    site_names: frozenset[str] = frozenset()
     pages_read: int = 0
 
 
@@ -227,8 +254,10 @@ def _site_key(url: str) -> str:
 
 
 def same_listing(a: Listing, b: Listing) -> bool:
-    """Same stories (every field), tag, next page and method."""
-    return (a.stories, a.tag, a.next_page, a.method) == (b.stories, b.tag, b.next_page, b.method)
+    """Same stories (every field), tag, next page, method and page confidence."""
+    return (a.stories, a.tag, a.next_page, a.method, a.low_confidence) == (
+        b.stories, b.tag, b.next_page, b.method, b.low_confidence
+    )  # fmt: skip
 
 
 # Reading a page with a layout.
@@ -246,15 +275,20 @@ def read(layout: Layout, page: Selector, url: str, now: datetime | None) -> List
     here = _Page(page, url, _base(root, url), now)
     stories: list[ExtractedStory] = []
     seen: set[str] = set()
-    for entry in _entries(layout, boxes):
-        story = _story(layout, here, entry)
+    lead_entries = [_lead_entry(lead, root) for lead in layout.leads]
+    fields = (layout.teaser, layout.date, layout.author, layout.image)
+    entries = [(LEAD_FIELDS, entry) for entry in lead_entries]
+    entries += [(fields, entry) for entry in _entries(layout, boxes)]
+    for rules, entry in entries[:MAX_STORIES]:
+        story = _story(rules, layout.method, here, entry)
         if story.url not in seen:
             seen.add(story.url)
             stories.append(story)
-    listing = Listing(url=url, tag=_tag(layout, page, root, url), stories=stories)
-    listing.next_page = _next(layout, page, root, here.base, url)
+    listing = Listing(url=url, tag=_tag(layout, page, url), stories=stories)
     listing.method = layout.method
     listing.learned = True
+    assess(listing)
+    listing.next_page = _next(layout, page, root, here.base, url, story_dates(listing))
     return listing
 
 
@@ -299,9 +333,12 @@ def _compile(path: str) -> etree.XPath | ChildPath:
 
 
 def _entries(layout: Layout, boxes: list[Element]) -> list[_Entry]:
+    """The page's entries, at most MAX_STORIES as extraction reads them (one box past the cap,
+    so that the last story read is not taken for the list's last)."""
+    boxes = boxes[: MAX_STORIES + 1]
     groups = extents(boxes) if layout.unwrapped else [[box] for box in boxes]
     entries = []
-    for box, nodes in zip(boxes, groups, strict=True):
+    for box, nodes in list(zip(boxes, groups, strict=True))[:MAX_STORIES]:
         title = _first(layout.title, box)
         link = title if layout.link is layout.title else _first(layout.link, box)
         if title is None or link is None:
@@ -310,21 +347,41 @@ def _entries(layout: Layout, boxes: list[Element]) -> list[_Entry]:
     return entries
 
 
-def _story(layout: Layout, here: _Page, entry: _Entry) -> ExtractedStory:
+def _lead_entry(lead: Lead, root: Element) -> _Entry:
+    box = _first(lead.box, root)
+    if box is None:
+        raise Stale  # this page shows no lead story where the layout has one
+    title = _first(lead.title, box)
+    link = title if lead.link is lead.title else _first(lead.link, box)
+    if title is None or link is None:
+        raise Stale
+    return _Entry(box, [box], title, link)
+
+
+def _story(
+    rules: tuple[Rule, Rule, Rule, Rule], method: str, here: _Page, entry: _Entry
+) -> ExtractedStory:
+    """A story read with the field rules (teaser, date, author, image)."""
+    teaser_rule, date_rule, author_rule, image_rule = rules
     headline = visible_text(entry.title)
     url = absolute_href(entry.link.get("href"), here.base)
     if not headline or url is None:
         raise Stale
-    published = _date(layout.date, here, entry, url)
+    published = _date(date_rule, here, entry, url)
+    teaser = _teaser(teaser_rule, entry, headline)
+    author = _author(author_rule, entry)
     return ExtractedStory(
         url=url,
         headline=headline,
-        teaser=_teaser(layout.teaser, entry, headline),
-        published_at=published[0] if published else None,
-        date_source=published[1] if published else None,
-        author=_author(layout.author, entry),
-        image_url=_image(layout.image, entry, here.base),
-        extraction_method=layout.method,
+        teaser=teaser[0] if teaser else None,
+        teaser_source=teaser[1] if teaser else None,
+        published_at=published.value if published else None,
+        date_source=published.source if published else None,
+        date_precision=published.precision if published else None,
+        author=author[0] if author else None,
+        author_source=author[1] if author else None,
+        image_url=_image(image_rule, entry, here.base),
+        extraction_method=method,
     )
 
 
@@ -339,44 +396,41 @@ def _title_node(entry: _Entry) -> Element:
     return headline_of(entry.title)[0]
 
 
-def _teaser(rule: Rule, entry: _Entry, headline: str) -> str | None:
-    """The teaser as `fields.entry_story` settles it."""
+def _teaser(rule: Rule, entry: _Entry, headline: str) -> tuple[str, str] | None:
+    """(teaser, source) as `fields.entry_story` settles them."""
     if rule.kind == "none":
         return None
     if rule.kind == "path":
         el = _at(rule, entry)
         teaser = entry_teaser([el], None) if el is not None else None
     else:
-        title = _title_node(entry)
-        heading = heading_of(title)
-        teaser = entry_teaser(entry.nodes, heading if heading is not None else title)
-    if teaser and (teaser == headline or is_read_more(teaser) or looks_like_date(teaser)):
-        return None
-    return teaser
+        teaser = entry_teaser(entry.nodes, title_boundary(_title_node(entry)))
+    teaser = settled_teaser(teaser, headline)
+    return (teaser, rule.source or "entry") if teaser else None
 
 
-def _date(rule: Rule, here: _Page, entry: _Entry, url: str) -> tuple[str, str] | None:
-    found: tuple[str, str] | None = None
+def _date(rule: Rule, here: _Page, entry: _Entry, url: str) -> Dated | None:
+    found: Dated | None = None
     if rule.kind == "path":
         el = _at(rule, entry)
         if el is not None and rule.attr:
-            value = machine_date(el.get(rule.attr))
-            found = (value, rule.source or "time") if value else None
+            found = machine_dated(el.get(rule.attr), rule.source or "time", here.now)
         elif el is not None:
             found = here.ctx.dates.read(visible_text(el), relative=rule.relative)
     elif rule.kind == "entry":
-        found = entry_date(here.ctx, entry.nodes, exclude=_title_node(entry))
+        found = entry_date(here.ctx.dates, entry.nodes, exclude=_title_node(entry))
     if found is None and (rule.kind == "url" or rule.url_fallback):
-        found = url_date(url)
+        found = url_dated(url, here.now)
     return found
 
 
-def _author(rule: Rule, entry: _Entry) -> str | None:
+def _author(rule: Rule, entry: _Entry) -> tuple[str, str] | None:
     if rule.kind == "path":
         el = _at(rule, entry)
-        return author_name(el) if el is not None else None
+        name = author_name(el) if el is not None else None
+        return (name, rule.source or "markup") if name else None
     if rule.kind == "entry":
-        return entry_author(entry.nodes)
+        return entry_author(entry.nodes, exclude=_title_node(entry))
     return None
 
 
@@ -389,17 +443,19 @@ def _image(rule: Rule, entry: _Entry, base: str) -> str | None:
     return None
 
 
-def _tag(layout: Layout, page: Selector, root: Element, url: str) -> str | None:
-    if layout.tag is None:
-        return tag_from_url(url)
-    el = _first(layout.tag, root)
-    text = visible_text(el) if el is not None else None
-    if not text:
-        return find_tag(page, url)
-    return PREFIX.sub("", text).strip(" \"'“”‘’") or text
+def _tag(layout: Layout, page: Selector, url: str) -> str | None:
+    """The listing's name from the learned heading; the full finder where it does not serve."""
+    el = _first(layout.tag, page.root) if layout.tag is not None else None
+    if el is not None and usable_heading(el, url, layout.site_names):
+        name = heading_name(el, page_title(page))
+        if name:
+            return name
+    return find_tag(page, url)
 
 
-def _next(layout: Layout, page: Selector, root: Element, base: str, url: str) -> str | None:
+def _next(
+    layout: Layout, page: Selector, root: Element, base: str, url: str, dates: list[str]
+) -> str | None:
     """The older page by the learned link; the full finder when this page has no such link."""
     if layout.next_page is not None:
         for found in layout.next_page(root):
@@ -411,8 +467,11 @@ def _next(layout: Layout, page: Selector, root: Element, base: str, url: str) ->
                 continue
             if usable_next(href, base, url) is None or not same_site(target, url):
                 raise Stale  # the learned link leads back to this page or off the site
+            older = isinstance(found, Element) and says_older(found)
+            if direction(target, url, () if older else dates) == NEWER:
+                raise Stale  # on this page the learned link leads to newer stories
             return target
-    found = find_next_page(page, base, url)
+    found = find_next_page(page, base, url, dates)
     if found and layout.next_page is None:
         layout.next_page, layout.next_label = _next_link(root, base, url, found)
     return found
@@ -426,19 +485,30 @@ def learn(page: Selector, url: str, now: datetime | None, full: Listing) -> Layo
     if full.method in (None, profile.NAME) or len(full.stories) < MIN_ENTRIES:
         return None
     root = page.root
-    try:
-        layout = _derive(page, root, url, now, full)
-        return layout if same_listing(read(layout, page, url, now), full) else None
-    except (_Unlearnable, Stale, etree.XPathError):
-        return None
+    for leads in range(min(LEAD_MAX, len(full.stories) - MIN_ENTRIES) + 1):
+        try:
+            layout = _derive(page, root, url, now, full, leads)
+            if same_listing(read(layout, page, url, now), full):
+                return layout
+        except (_Unlearnable, Stale, etree.XPathError):
+            continue
+    return None
 
 
-def _derive(page: Selector, root: Element, url: str, now: datetime | None, full: Listing) -> Layout:
+def _derive(
+    page: Selector, root: Element, url: str, now: datetime | None, full: Listing, leads: int
+) -> Layout:
+    """The layout whose list holds all stories but the first `leads`, which are lead stories."""
     here = _Page(page, url, _base(root, url), now)
-    links = _links(root, here.base, full.stories)
+    every_link = _links(root, here.base, full.stories)
+    lead_specs = tuple(
+        _lead(link, story, every_link)
+        for link, story in zip(every_link[:leads], full.stories[:leads], strict=True)
+    )
+    stories, links = full.stories[leads:], every_link[leads:]
     boxes = _boxes(links)
     found = []
-    for box, link, story in zip(boxes, links, full.stories, strict=True):
+    for box, link, story in zip(boxes, links, stories, strict=True):
         title = _title_in(box, link, story.headline)
         if title is None:
             raise _Unlearnable
@@ -461,7 +531,7 @@ def _derive(page: Selector, root: Element, url: str, now: datetime | None, full:
     groups = extents(boxes) if unwrapped else [[box] for box in boxes]
     entries = [
         _Entry(box, nodes, title, link, story)
-        for box, nodes, (title, link), story in zip(boxes, groups, found, full.stories, strict=True)
+        for box, nodes, (title, link), story in zip(boxes, groups, found, stories, strict=True)
     ]
     steps = _entry_steps(container, boxes)
     next_path, next_label = _next_link(root, here.base, url, full.next_page)
@@ -479,10 +549,30 @@ def _derive(page: Selector, root: Element, url: str, now: datetime | None, full:
         date=_learn_date(entries, here),
         author=_learn_author(entries, here),
         image=_learn_image(entries, here),
-        tag=_tag_path(page),
+        tag=_tag_path(page, url),
         next_page=next_path,
         next_label=next_label,
+        leads=lead_specs,
+        site_names=frozenset(site_names(page, url)),
     )
+
+
+def _lead(link: Element, story: ExtractedStory, links: list[Element]) -> Lead:
+    """A lead story's box — the largest around its link holding no other story's link — at its
+    place in the page."""
+    others = {el for other in links if other is not link for el in (other, *ancestors(other))}
+    box = link
+    for parent in ancestors(link):
+        if parent in others or parent.tag in ("body", "html"):
+            break
+        box = parent
+    title = _title_in(box, link, story.headline)
+    if title is None:
+        raise _Unlearnable
+    title_path, link_path = _relative(box, title), _relative(box, link)
+    title_xpath = _compile(title_path)
+    link_xpath = title_xpath if link_path == title_path else _compile(link_path)
+    return Lead(etree.XPath(_absolute(box)), title_xpath, link_xpath)
 
 
 def _links(root: Element, base: str, stories: list[ExtractedStory]) -> list[Element]:
@@ -672,19 +762,28 @@ def _learn_teaser(entries: list[_Entry], here: _Page) -> Rule:
         return entry_teaser([el], None) == story.teaser
 
     paths = _paths(entries, lambda s: s.teaser is not None, test)
-    rules = [NONE, *(Rule("path", path) for path in paths), Rule("entry")]
+    sources = {e.story.teaser_source for e in entries if e.story.teaser_source}
+    rules = [
+        NONE,
+        *(Rule("path", path, source=source) for path in paths for source in sorted(sources)),
+        Rule("entry"),
+    ]
     return _first_fit(
         rules,
         entries,
         here,
         lambda rule, e, _: _teaser(rule, e, e.story.headline),
-        lambda s: s.teaser,
+        lambda s: (s.teaser, s.teaser_source) if s.teaser else None,
     )
 
 
 def _learn_date(entries: list[_Entry], here: _Page) -> Rule:
     def attr_of(el: Element, story: ExtractedStory) -> str | None:
-        return next((a for a in _DATE_ATTRS if machine_date(el.get(a)) == story.published_at), None)
+        for attr in _DATE_ATTRS:
+            found = machine_dated(el.get(attr), story.date_source or "", here.now)
+            if found and found.value == story.published_at:
+                return attr
+        return None
 
     def text_of(el: Element, story: ExtractedStory) -> bool:
         text = visible_text(el)
@@ -692,7 +791,7 @@ def _learn_date(entries: list[_Entry], here: _Page) -> Rule:
             return False
         fresh = _Page(here.page, here.url, here.base, here.now)
         found = fresh.ctx.dates.read(text, relative=story.date_source == "relative")
-        return found == (story.published_at, story.date_source)
+        return found == _dated(story)
 
     rules = [NONE, Rule("url")]
     for source in ("time", "markup"):
@@ -708,12 +807,14 @@ def _learn_date(entries: list[_Entry], here: _Page) -> Rule:
                 rules += [Rule("path", path, None, None, relative, u) for u in (False, True)]
     rules = [*rules[: MAX_CANDIDATES * 4], Rule("entry", url_fallback=True)]
     return _first_fit(
-        rules,
-        entries,
-        here,
-        lambda rule, e, page: _date(rule, page, e, e.story.url),
-        lambda s: (s.published_at, s.date_source) if s.published_at else None,
+        rules, entries, here, lambda rule, e, page: _date(rule, page, e, e.story.url), _dated
     )
+
+
+def _dated(story: ExtractedStory) -> Dated | None:
+    if story.published_at is None:
+        return None
+    return Dated(story.published_at, story.date_source or "", story.date_precision or "")
 
 
 def _learn_author(entries: list[_Entry], here: _Page) -> Rule:
@@ -721,8 +822,19 @@ def _learn_author(entries: list[_Entry], here: _Page) -> Rule:
         return author_name(el) == story.author
 
     paths = _paths(entries, lambda s: s.author is not None, test)
-    rules = [NONE, *(Rule("path", path) for path in paths), Rule("entry")]
-    return _first_fit(rules, entries, here, lambda rule, e, _: _author(rule, e), lambda s: s.author)
+    sources = {e.story.author_source for e in entries if e.story.author_source}
+    rules = [
+        NONE,
+        *(Rule("path", path, source=source) for path in paths for source in sorted(sources)),
+        Rule("entry"),
+    ]
+    return _first_fit(
+        rules,
+        entries,
+        here,
+        lambda rule, e, _: _author(rule, e),
+        lambda s: (s.author, s.author_source) if s.author else None,
+    )
 
 
 def _learn_image(entries: list[_Entry], here: _Page) -> Rule:
@@ -736,13 +848,13 @@ def _learn_image(entries: list[_Entry], here: _Page) -> Rule:
     )
 
 
-def _tag_path(page: Selector) -> etree.XPath | None:
-    """The element `find_tag` reads the listing's name from; None when it comes from the URL."""
-    for query in TITLES:
-        nodes = page.xpath(query)
-        if nodes and visible_text(nodes[0]):
-            return etree.XPath(_absolute(nodes[0].root))
-    return None
+def _tag_path(page: Selector, url: str) -> etree.XPath | None:
+    """The heading `find_tag` reads the listing's name from; None when the name comes from
+    elsewhere (a Blogger label, the title, the URL)."""
+    heading = tag_heading(page, url)
+    if heading is None or find_tag(page, url) != heading_name(heading, page_title(page)):
+        return None
+    return etree.XPath(_absolute(heading))
 
 
 def _next_link(

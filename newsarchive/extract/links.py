@@ -19,7 +19,7 @@ _PLAIN_PATH = re.compile(r"/(?!/)[^\s\[\]\\]*")
 
 def base_url(page: Selector, url: str) -> str:
     """The URL relative links resolve against: `<base href>` when present, else the page URL."""
-    base = page.xpath("//head/base/@href").get()
+    base = page.xpath("/html/head/base/@href").get()
     return urljoin(url, absolute_href(base, url) or url) if base else url
 
 

@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 
 @dataclass(slots=True)
 class ExtractedStory:
-    """One story as the listing shows it; `extraction_method` names the strategy that found it."""
+    """One story as the listing shows it; `extraction_method` names the strategy that found it.
+
+    Text fields are None, never empty, when the page shows nothing for them.
+    """
 
     url: str
     headline: str
@@ -16,8 +19,22 @@ class ExtractedStory:
     author: str | None = None
     image_url: str | None = None
     extraction_method: str = ""
-    # Where published_at came from, e.g. "time", "text", "url"; None when there is no date.
+    # Where published_at came from: "time", "markup", "text", "relative", "url" or "profile";
+    # None when there is no date.
     date_source: str | None = None
+    # The smallest unit published_at states: "second", "minute", "hour", "day", "week", "month"
+    # or "year" (a relative "2 months ago" is month-precise); None when there is no date.
+    date_precision: str | None = None
+    # Where the author came from: "markup" (an element marked as the author), "byline" (a
+    # "By …" / "Por …" / "Автор: …" text), "structured" (JSON-LD or microdata) or "profile".
+    author_source: str | None = None
+    # Where the teaser came from: "markup" (the element a layer or profile names as the
+    # excerpt) or "entry" (the entry's text after its title, without bylines and dates).
+    teaser_source: str | None = None
+    # How sure extraction is that this is a story of the listing with these fields, 0 to 1:
+    # the layer that matched, how alike the page's entries are and whether this one agrees with
+    # the others (see extract/confidence.py).
+    confidence: float = 0.0
 
 
 @dataclass(slots=True)
@@ -31,3 +48,5 @@ class Listing:
     method: str | None = None
     # True when a layout learned on an earlier page of the site read this one.
     learned: bool = False
+    # True when every story is of low confidence: likely a layout the extractor misreads.
+    low_confidence: bool = False

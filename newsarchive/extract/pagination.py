@@ -4,12 +4,21 @@ In order of trust: `<link rel="next">`; links labelled next/older in many langua
 rel=next, or classed as next/older (a label saying previous/newer/first/last always loses, and
 the label wins over the class: WordPress's `nav-previous` holds "Older posts"); the number
 after the current one in a numbered pager; a link to this URL with its page number plus one.
+
+Words and classes can mislead: some themes put `next` on the link to newer posts. So every
+candidate is also checked against what the page says about direction, and one that leads to
+newer stories is passed over: the page number in its URL against this page's (page 2 is newer
+than page 3) always; a date cursor in its URL against the dates of the listed stories
+(`?after=<the newest story>` is newer) unless the link says in words that it leads to older
+posts. A date cursor that leads to older stories is taken when nothing else is.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from urllib.parse import SplitResult, parse_qsl, urlsplit
 
 from lxml import etree
 from parsel import Selector
@@ -61,28 +70,144 @@ NEXT_CLASS = re.compile(
 NOT_NEXT_CLASS = re.compile(
     r"(?:^|[\s_-])(?:prev|previous|newer|first|last|nav-next)(?:$|[\s_-])|previouspostslink", re.I
 )
-CURRENT = (
-    "//*[@aria-current='page']",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' current ')]",
-    "//*[contains(@class, 'current') or contains(@class, 'active') or contains(@class, 'selected')"
-    " or contains(@class, 'thisclass')]",
+# Labels and classes that say "older" outright (not merely "next"): they outweigh a date cursor.
+OLDER_WORDS = re.compile(
+    r"older|ältere|antig|ancien|meno recenti|più vecchi|oudere|старые|starsze|daha eski|古い"
+    r"|更早|eldre|äldre|ældre|παλαιότερ|vanhemmat|régebbi|starší",
+    re.I,
 )
+OLDER_CLASS = re.compile(r"older|nav-previous", re.I)
+# Labels of the first and last page, which no date cursor makes the next one.
+FIRST_LAST = re.compile(
+    r"first|last|primer|primeir|premi[eè]r|erste|prim[ao]|eerste|перв|ilk|pierwsz|最初|首页"
+    r"|ultim|últim|dernière|letzte|laatste|последн|son$|ostatni|最後|末页|尾页|الأول|الأخير",
+    re.I,
+)
+# Words every next-page or not-next-page class above contains: a cheap test before the patterns.
+CLASS_HINTS = ("next", "older", "prev", "newer", "first", "last")
+# How a pager marks its current page, surest first: aria-current, the class word "current",
+# a class containing one of these words; else an unlinked number in one of these elements.
+CURRENT_CLASS = "current"
+CURRENT_CLASS_PARTS = ("current", "active", "selected", "thisclass")
+CURRENT_MARKED = etree.XPath(
+    "//*[@aria-current='page' or contains(@class, 'current') or contains(@class, 'active')"
+    " or contains(@class, 'selected') or contains(@class, 'thisclass')]"
+)
+CURRENT_PLAIN = ("b", "strong", "span", "em", "li")
 _TRIM = re.compile(r"^[\s\[\](){}«»›‹→←…\.\-–—:|·•]+|[\s\[\](){}«»›‹→←…\.\-–—:|·•]+$")
-PAGE_PATH = re.compile(r"/page/(\d+)/?$")
-PAGE_PARAMS = frozenset(("page", "paged", "pg", "p", "pageno", "pagenum", "pagina", "seite"))
+PAGE_PATH = re.compile(r"/page/?(\d+)/?$|/list_\d+_(\d+)\.html?$", re.I)
+PAGE_PARAMS = frozenset((
+    "page", "paged", "pg", "p", "pageno", "pagenum", "pagina", "seite", "sayfa", "strona",
+))  # fmt: skip
+# Query parameters counting stories rather than pages; they too grow towards older pages.
+OFFSET_PARAMS = frozenset(("start", "limitstart", "offset", "skip", "from"))
+CURSOR_DATE = re.compile(r"^(?:19|20)\d{2}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?")
+CURSOR_IN_HREF = re.compile(r"[?&][^=&]*=(?:19|20)\d{2}-\d{2}-\d{2}")
+OLDER, NEWER = "older", "newer"
+PAGER_DEPTH = 3  # levels between a pager's container and its number links
+NUMBER_TEXT_MAX = 60  # characters of a page-number element's text, hidden words included
 NEXT_LINK = etree.XPath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href")
 
 
-def find_next_page(page: Selector, base: str, url: str) -> str | None:
-    """The absolute URL of the next (older) page, or None on the last page."""
+def find_next_page(page: Selector, base: str, url: str, dates: Sequence[str] = ()) -> str | None:
+    """The absolute URL of the next (older) page, or None on the last page.
+
+    `dates` are the publication dates of the page's stories, to tell date cursors apart.
+    """
     root = page.root
     if not isinstance(root, Element):
         return None
+    for found, older in _candidates(root, base, url):
+        if direction(found, url, () if older else dates) != NEWER:
+            return found
+    return _older_cursor(root, base, url, dates)
+
+
+def _candidates(root: Element, base: str, url: str) -> Iterator[tuple[str, bool]]:
+    """Next-page candidates in order of trust, each with whether it says "older" in words."""
     for href in NEXT_LINK(root):
         found = usable_next(str(href), base, url)
         if found:
+            yield found, False
+    # Every link with the text it shows, read once for the strategies below.
+    links = [(link, visible_text(link) or "") for link in root.iter("a")]
+    yield from _labelled(links, base, url)
+    for found in (_numbered(root, links, base, url), _by_url(root, base, url)):
+        if found:
+            yield found, False
+
+
+def direction(target: str, url: str, dates: Sequence[str] = ()) -> str | None:
+    """OLDER or NEWER when the URLs' page numbers or a date cursor against the stories' dates
+    say which way `target` leads from `url`; None when they do not tell."""
+    here, there = page_position(url), page_position(target)
+    if here is not None and there is not None and here[0] == there[0] and here[1] != there[1]:
+        return OLDER if there[1] > here[1] else NEWER
+    cursor = _cursor(target)
+    if cursor is None or not dates or urlsplit(target).path != urlsplit(url).path:
+        return None
+    keys = sorted(_date_key(value, cursor) for value in dates)
+    mark = _date_key(cursor, cursor)
+    oldest, newest = keys[0], keys[-1]
+    if mark > newest or (mark == newest != oldest):
+        return NEWER
+    if mark < oldest or (mark == oldest != newest):
+        return OLDER
+    return None
+
+
+def page_position(url: str) -> tuple[tuple, int] | None:
+    """(which listing, which page) of a listing URL; the page grows towards older stories and
+    is 0 for a URL without a page number (the first page)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    number = 0
+    path = parts.path
+    match = PAGE_PATH.search(path)
+    if match:
+        number, path = int(match.group(1) or match.group(2)), path[: match.start()]
+    rest = []
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if (_page_key(key) or key.lower() in OFFSET_PARAMS) and value.isdecimal():
+            number = int(value)
+        elif not CURSOR_DATE.match(value):
+            rest.append((key, value))
+    return (parts.netloc.lower(), path.rstrip("/"), tuple(sorted(rest))), number
+
+
+def _cursor(url: str) -> str | None:
+    """The date in a date-cursor URL (`?before=2016-02-11T12:00`, Blogger's `updated-max`)."""
+    try:
+        query = parse_qsl(urlsplit(url).query)
+    except ValueError:
+        return None
+    return next((value for _, value in query if CURSOR_DATE.match(value)), None)
+
+
+def _date_key(value: str, other: str) -> str:
+    """A comparable prefix of an ISO date: to the minute when both values have a time."""
+    both_timed = len(value) > 10 and len(other) > 10
+    return value[:16].replace(" ", "T") if both_timed else value[:10]
+
+
+def _older_cursor(root: Element, base: str, url: str, dates: Sequence[str]) -> str | None:
+    """A link whose date cursor leads to older stories, when no labelled link does."""
+    if not dates:
+        return None
+    for link in root.iter("a"):
+        if not CURSOR_IN_HREF.search(link.get("href") or ""):
+            continue
+        found = usable_next(link.get("href"), base, url)
+        if (
+            found
+            and _cursor(found)
+            and not FIRST_LAST.search(label(link))
+            and direction(found, url, dates) == OLDER
+        ):
             return found
-    return _labelled(root, base, url) or _numbered(root, base, url) or _by_url(root, base, url)
+    return None
 
 
 def usable_next(href: str | None, base: str, url: str) -> str | None:
@@ -100,36 +225,44 @@ def _same_page(a: str, b: str) -> bool:
     return a.split("#")[0].rstrip("/") == b.split("#")[0].rstrip("/")
 
 
-def label(link: Element) -> str:
-    text = visible_text(link) or link.get("title") or link.get("aria-label") or ""
+def label(link: Element, shown: str | None = None) -> str:
+    """What a link says: its visible text, else its title, aria-label or image's alt text."""
+    text = (shown if shown is not None else visible_text(link)) or ""
+    text = text or link.get("title") or link.get("aria-label") or ""
     if not text:
         text = " ".join(img.get("alt") or "" for img in link.iter("img"))
     return _TRIM.sub("", text).lower() if _TRIM.sub("", text) else text.strip()
 
 
-def _labelled(root: Element, base: str, url: str) -> str | None:
-    best, best_score = None, 0
-    for link in root.iter("a"):
-        score = _next_score(link)
-        if score > best_score:
+def _labelled(links: list[tuple[Element, str]], base: str, url: str) -> list[tuple[str, bool]]:
+    """Links that say they lead to the next page, the surest first (the first of equals), each
+    with whether it says "older" outright."""
+    scored = []
+    for index, (link, shown) in enumerate(links):
+        score = _next_score(link, shown)
+        if score > 0:
             found = usable_next(link.get("href"), base, url)
             if found:
-                best, best_score = found, score
-    return best
+                scored.append((-score, index, found, says_older(link)))
+    return [(found, older) for _, _, found, older in sorted(scored)]
 
 
-def _next_score(link: Element) -> int:
-    """How surely a link leads to the older page: 0 for not at all."""
+def says_older(link: Element) -> bool:
+    """True for a link whose label or class says "older" outright."""
+    return bool(OLDER_WORDS.search(label(link)) or OLDER_CLASS.search(_marks(link)))
+
+
+def _next_score(link: Element, shown: str) -> int:
+    """How surely a link leads to the older page: 0 for not at all. `shown` is its text."""
     if not link.get("href"):
         return 0
-    text = label(link)
+    text = label(link, shown)
     if text in NEXT_LABELS:
         return 4
-    if text and NOT_NEXT.search(text):
-        return 0
     rel = f" {link.get('rel') or ''} ".lower()
     around = " ".join(_marks(el) for el in (link, *_parents(link, 2)))
-    if " prev " in rel or NOT_NEXT_CLASS.search(around):
+    pager_marks = any(word in around.lower() for word in CLASS_HINTS)
+    if " prev " in rel or (pager_marks and NOT_NEXT_CLASS.search(around)):
         return 0
     score = 0
     if " next " in rel:
@@ -137,14 +270,19 @@ def _next_score(link: Element) -> int:
     # An icon link says what it does in its title or aria-label (never trusted for text links:
     # story links often repeat their headline there).
     description = f"{link.get('title') or ''} {link.get('aria-label') or ''}".strip()
-    iconic = not visible_text(link) or text in NEXT_ARROWS
+    iconic = not shown or text in NEXT_ARROWS
     if iconic and NEXT_IN_DESCRIPTION.search(description) and not NOT_NEXT.search(description):
         score += 3
     if text in NEXT_ARROWS:
         score += 2
-    if NEXT_CLASS.search(around) and (not text or text in NEXT_ARROWS or not text.isalnum()):
+    if (
+        pager_marks
+        and NEXT_CLASS.search(around)
+        and (not text or text in NEXT_ARROWS or not text.isalnum())
+    ):
         score += 2
-    return score
+    # A label saying previous, newer, first or last always loses.
+    return 0 if score and text and NOT_NEXT.search(text) else score
 
 
 def _marks(el: Element) -> str:
@@ -160,46 +298,81 @@ def _parents(el: Element, count: int) -> list[Element]:
     return result
 
 
-def _numbered(root: Element, base: str, url: str) -> str | None:
-    """The link numbered one more than the pager's current page."""
-    for query in CURRENT:
-        for current in root.xpath(query):
-            found = _after(current, base, url)
-            if found:
-                return found
-    for el in root.iter("b", "strong", "span", "em", "li"):
-        if el.find(".//a") is None and not el.xpath("ancestor::a"):
-            found = _after(el, base, url)
-            if found:
-                return found
+def _numbered(root: Element, links: list[tuple[Element, str]], base: str, url: str) -> str | None:
+    """The link numbered one more than the pager's current page.
+
+    Number links are indexed once by the elements around them, so each possible current page
+    is looked up rather than searched for: linear in the size of the page.
+    """
+    numbered: dict[tuple[Element, str], list[Element]] = defaultdict(list)
+    for link, shown in links:
+        text = shown.strip()
+        if text.isdecimal() and len(text) <= 5:
+            for parent in _parents(link, PAGER_DEPTH):
+                numbered[parent, str(int(text))].append(link)
+    if not numbered:
+        return None
+    for current in _current_pages(root):
+        found = _after(current, numbered, base, url)
+        if found:
+            return found
     return None
 
 
-def _after(current: Element, base: str, url: str) -> str | None:
+def _current_pages(root: Element) -> list[Element]:
+    """Elements that may mark the pager's current page, in the order they are trusted."""
+    by_aria, by_word, by_part = [], [], []
+    for el in CURRENT_MARKED(root):
+        words = el.get("class") or ""
+        if el.get("aria-current") == "page":
+            by_aria.append(el)
+        if CURRENT_CLASS in words.split():
+            by_word.append(el)
+        elif any(part in words for part in CURRENT_CLASS_PARTS):
+            by_part.append(el)
+    plain = [el for el in root.iter(*CURRENT_PLAIN) if _plain_number(el)]
+    return [*by_aria, *by_word, *by_part, *plain]
+
+
+def _plain_number(el: Element) -> bool:
+    """A number shown outside any link (an unmarked current page)."""
+    if el.find(".//a") is not None or len("".join(el.itertext())) > NUMBER_TEXT_MAX:
+        return False
+    return (visible_text(el) or "").strip().isdecimal() and next(
+        el.iterancestors("a"), None
+    ) is None
+
+
+def _after(
+    current: Element, numbered: dict[tuple[Element, str], list[Element]], base: str, url: str
+) -> str | None:
     text = (visible_text(current) or "").strip()
     if not text.isdecimal() or len(text) > 5:
         return None
     wanted = str(int(text) + 1)
     for container in _parents(current, 3):
-        for link in container.iter("a"):
-            if (visible_text(link) or "").strip() == wanted:
-                found = usable_next(link.get("href"), base, url)
-                if found:
-                    return found
+        for link in numbered.get((container, wanted), ()):
+            found = usable_next(link.get("href"), base, url)
+            if found:
+                return found
     return None
 
 
 def _by_url(root: Element, base: str, url: str) -> str | None:
     """A link to this very URL with its page number one higher (or a first page's page 2)."""
+    here = urlsplit(url)
     for link in root.iter("a"):
-        found = usable_next(link.get("href"), base, url)
-        if found and _follows(url, found):
-            return found
+        href = link.get("href") or ""
+        if not ("?" in href or "page" in href.lower() or "list_" in href):
+            continue  # neither a query nor a page path: no page number to follow
+        target = absolute_href(href, base)
+        if target and _follows(here, target) and usable_next(target, base, url):
+            return target
     return None
 
 
-def _follows(url: str, found: str) -> bool:
-    here, there = urlsplit(url), urlsplit(found)
+def _follows(here: SplitResult, found: str) -> bool:
+    there = urlsplit(found)
     if (here.scheme, here.netloc) != (there.scheme, there.netloc):
         return False
     if here.path.rstrip("/") == there.path.rstrip("/"):
@@ -216,12 +389,13 @@ def _follows(url: str, found: str) -> bool:
     if here.query != there.query:
         return False
     before, after = PAGE_PATH.search(here.path), PAGE_PATH.search(there.path)
-    if after is None:
+    if after is None or after.group(1) is None:
         return False
     if before is None:
-        return there.path.rstrip("/") == f"{here.path.rstrip('/')}/page/2"
+        listing = here.path.rstrip("/")
+        return there.path.rstrip("/") in (f"{listing}/page/2", f"{listing}/page2")
     same_listing = here.path[: before.start()] == there.path[: after.start()]
-    return same_listing and int(after.group(1)) == int(before.group(1)) + 1
+    return same_listing and int(after.group(1)) == int(before.group(1) or 0) + 1
 
 
 def _page_key(key: str) -> bool:

@@ -13,10 +13,12 @@ from datetime import datetime
 
 from parsel.csstranslator import css2xpath
 
+from newsarchive.extract.bylines import author_name
 from newsarchive.extract.context import PageContext
-from newsarchive.extract.dates import iso, language_hint, machine_date
-from newsarchive.extract.dom import Element
-from newsarchive.extract.fields import author_name, entry_story
+from newsarchive.extract.dates import Dated, iso, language_hint, plausible, precision_of
+from newsarchive.extract.dom import Element, xpath
+from newsarchive.extract.fields import entry_story
+from newsarchive.extract.limits import MAX_STORIES
 from newsarchive.extract.links import absolute_href
 from newsarchive.extract.model import ExtractedStory
 from newsarchive.extract.text import clean, visible_text
@@ -70,7 +72,7 @@ def extract(ctx: PageContext, profile: Profile) -> list[ExtractedStory]:
         if hint and hint not in ctx.dates.languages:
             ctx.dates.languages.insert(0, hint)
     stories = []
-    for item in ctx.root.xpath(profile.item):
+    for item in ctx.root.xpath(profile.item)[:MAX_STORIES]:
         if isinstance(item, Element):
             story = _story(ctx, profile, item)
             if story is not None:
@@ -92,7 +94,7 @@ def next_page(ctx: PageContext, profile: Profile) -> str | None:
 def _first(item: Element, query: str | None) -> Element | str | None:
     if not query:
         return None
-    for found in item.xpath(query):
+    for found in xpath(query)(item):
         return found if isinstance(found, Element) else str(found)
     return None
 
@@ -125,6 +127,7 @@ def _story(ctx: PageContext, profile: Profile, item: Element) -> ExtractedStory 
     date_value = _first(item, profile.date)
     published = _date(ctx, profile, date_value) if date_value is not None else None
     author_value = _first(item, profile.author)
+    author = author_name(author_value) if author_value is not None else None
     image = _first(item, profile.image)
     if isinstance(image, Element):
         image = image.get("src") or image.get("data-src")
@@ -136,16 +139,17 @@ def _story(ctx: PageContext, profile: Profile, item: Element) -> ExtractedStory 
         NAME,
         headline=headline,
         teaser=teaser,
+        teaser_source=NAME,
         find_teaser=not profile.teaser,
         published=published,
-        author=author_name(author_value) if author_value is not None else None,
+        author=(author, NAME) if author else None,
     )
     if story is not None and image:
         story.image_url = absolute_href(image, ctx.base)
     return story
 
 
-def _date(ctx: PageContext, profile: Profile, value: Element | str) -> tuple[str, str] | None:
+def _date(ctx: PageContext, profile: Profile, value: Element | str) -> Dated | None:
     text = _text(value)
     if not text:
         return None
@@ -154,6 +158,7 @@ def _date(ctx: PageContext, profile: Profile, value: Element | str) -> tuple[str
             parsed = datetime.strptime(text, fmt)
         except ValueError:
             continue
-        return iso(parsed, any(code in fmt for code in ("%H", "%I", "%M"))), "profile"
-    found = machine_date(text) or (ctx.dates.read(text, relative=True) or (None,))[0]
-    return (found, "profile") if found else None
+        found = iso(parsed, any(code in fmt for code in ("%H", "%I", "%M")))
+        return Dated(found, NAME, precision_of(found)) if plausible(found, ctx.dates.now) else None
+    found = ctx.dates.machine(text, NAME) or ctx.dates.read(text, relative=True)
+    return found._replace(source=NAME) if found else None

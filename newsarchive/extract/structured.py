@@ -3,7 +3,8 @@
 Structured data says which URLs the listing holds; the page itself says what a reader sees. So a
 story's headline, teaser and byline come from the visible entry that links to the URL, and the
 structured values fill in only what the page does not show (a headline when no link is found,
-a machine-readable date, an author).
+a machine-readable date, an author). JSON-LD is script text the HTML parser left alone, so its
+strings have their entities decoded here, once.
 """
 
 from __future__ import annotations
@@ -11,13 +12,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from html import unescape
 from typing import Any
 
+from newsarchive.extract.bylines import author_name
 from newsarchive.extract.context import PageContext
 from newsarchive.extract.dates import machine_date
-from newsarchive.extract.dom import Element, ancestors, signature
+from newsarchive.extract.dom import Element, ancestors, signature, xpath
 from newsarchive.extract.families.base import OUTSIDE, OUTSIDE_TAGS
-from newsarchive.extract.fields import author_name, entry_story
+from newsarchive.extract.fields import entry_story
+from newsarchive.extract.limits import MAX_STORIES
 from newsarchive.extract.links import absolute_href, same_site
 from newsarchive.extract.model import ExtractedStory
 from newsarchive.extract.text import clean, visible_text
@@ -29,6 +33,7 @@ ARTICLE_TYPE = re.compile(
     re.I,
 )
 MICRODATA = "//*[@itemscope][@itemtype]"
+STRUCTURED = "structured"  # the author_source of names taken from structured data
 # Lists in JSON-LD that name pages, not stories.
 NOT_LISTINGS = frozenset(("BreadcrumbList", "SiteNavigationElement", "WebSite", "Organization"))
 MIN_STORIES = 2
@@ -57,7 +62,8 @@ def extract_microdata(ctx: PageContext) -> list[ExtractedStory]:
         types = (el.get("itemtype") or "").split()
         if any(ARTICLE_TYPE.match(t) for t in types) and not _outside(el):
             entries.append(el)
-    entries = [e for e in entries if not any(a in entries for a in ancestors(e))]
+    chosen = set(entries)  # lxml proxies compare by identity while alive: the list keeps them
+    entries = [e for e in entries if not any(a in chosen for a in ancestors(e))]
     # Entries of one list share their type and their parent's markup; a widget's do not.
     lists: dict[tuple[str, str], list[Element]] = {}
     for entry in entries:
@@ -68,7 +74,7 @@ def extract_microdata(ctx: PageContext) -> list[ExtractedStory]:
     if len(entries) < MIN_STORIES:
         return []
     stories = []
-    for entry in entries:
+    for entry in entries[:MAX_STORIES]:
         story = _microdata_story(ctx, entry)
         if story is not None:
             stories.append(story)
@@ -106,23 +112,22 @@ def _microdata_story(ctx: PageContext, entry: Element) -> ExtractedStory | None:
     date_el = _own_prop(entry, ("datePublished", "dateCreated"))
     published = None
     if date_el is not None:
-        value = machine_date(date_el.get("datetime") or date_el.get("content"))
-        if value:
-            published = (value, "markup")
+        published = ctx.dates.machine(date_el.get("datetime") or date_el.get("content"), "markup")
     author_el = _own_prop(entry, ("author", "creator"))
     author = None
     if author_el is not None:
-        name = _own_prop(author_el, ("name",))
-        author = author_name(name if name is not None else author_el)
+        name_el = _own_prop(author_el, ("name",))
+        name = author_name(name_el if name_el is not None else author_el)
+        author = (name, STRUCTURED) if name else None
     return entry_story(ctx, [entry], title, url, "microdata", published=published, author=author)
 
 
 def _own_prop(entry: Element, names: tuple[str, ...]) -> Element | None:
     """The first element carrying one of the properties for `entry` (not a nested item)."""
     for name in names:
-        for el in entry.xpath(
+        for el in xpath(
             f".//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' {name} ')]"
-        ):
+        )(entry):
             owner = next((a for a in ancestors(el) if a.get("itemscope") is not None), None)
             if owner is entry:
                 return el
@@ -191,9 +196,9 @@ def _article(data: dict, base: str) -> Listed | None:
         author = author.get("name")
     return Listed(
         url=url,
-        headline=clean(headline) if isinstance(headline, str) else None,
+        headline=clean(unescape(headline)) if isinstance(headline, str) else None,
         published=machine_date(str(data.get("datePublished") or "")) or None,
-        author=clean(author) if isinstance(author, str) else None,
+        author=clean(unescape(author)) if isinstance(author, str) else None,
     )
 
 
@@ -209,18 +214,21 @@ def _visible_stories(ctx: PageContext, listed: list[Listed], method: str) -> lis
                 best[url] = link
     boxes = _boxes(best)
     stories = []
-    for item in listed:
+    for item in listed[:MAX_STORIES]:
         link = best.get(item.url)
-        published = (item.published, "markup") if item.published else None
+        published = ctx.dates.machine(item.published, "markup")
+        author = (item.author, STRUCTURED) if item.author else None
         if link is None:
             if item.headline:
                 stories.append(
                     ExtractedStory(
                         url=item.url,
                         headline=item.headline,
-                        published_at=item.published,
-                        date_source="markup" if item.published else None,
+                        published_at=published.value if published else None,
+                        date_source=published.source if published else None,
+                        date_precision=published.precision if published else None,
                         author=item.author,
+                        author_source=STRUCTURED if item.author else None,
                         extraction_method=method,
                     )
                 )
@@ -234,7 +242,7 @@ def _visible_stories(ctx: PageContext, listed: list[Listed], method: str) -> lis
             method,
             headline=headline,
             published=published,
-            author=item.author,
+            author=author,
         )
         if story is not None:
             stories.append(story)

@@ -33,12 +33,21 @@ READ_MORE = re.compile(
 _LABEL_TRIM = " [](){}<>«»›‹→←….-–—:|"
 
 
+# Characters that show nothing and are no whitespace: the zero-width space, the word joiner and
+# its kin, the soft hyphen, a stray byte-order mark. (Zero-width joiners and non-joiners shape
+# Indic and Arabic letters and are kept.)
+INVISIBLE_CHARS = re.compile("[\u00ad\u200b\u2060-\u2064\ufeff]")
+
+
 def clean(text: str | None) -> str | None:
-    """Collapse whitespace; empty text becomes None."""
+    """Collapse whitespace and drop invisible characters; text that shows nothing becomes None."""
     if text is None:
         return None
     # str.split() and the regex \s agree on what whitespace is; splitting is several times faster.
-    return " ".join(text.split()) or None
+    text = " ".join(text.split())
+    if text and not text.isascii():
+        text = " ".join(INVISIBLE_CHARS.sub("", text).split())
+    return text or None
 
 
 def is_read_more(label: str | None) -> bool:

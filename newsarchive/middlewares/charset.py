@@ -1,8 +1,10 @@
 """Repairing the two charset mislabels seen on news sites, without touching the body bytes.
 
 cp1252 bytes served as UTF-8 decode to replacement characters; UTF-8 bytes served as Latin-1 or
-cp1252 decode to mojibake ("PerÃº"). Both are recognisable: the first is not valid UTF-8, the
-second is valid UTF-8 with multi-byte sequences, which real cp1252 text almost never is.
+cp1252 decode to mojibake ("PerÃº"). Both are recognisable by the multi-byte UTF-8 sequences in
+the body, which real cp1252 text almost never forms: a page with none of them and invalid bytes
+is cp1252, a page made of them is UTF-8. A few stray bytes do not overturn that — a UTF-8 page
+with a cp1252 "©" in its footer stays UTF-8, that one byte replaced.
 """
 
 from __future__ import annotations
@@ -31,18 +33,20 @@ def better_encoding(body: bytes, declared: str) -> str | None:
             pass
         else:
             return None  # the common case: the label is right
-        text = body.decode("utf-8", errors="replace")
-        invalid = text.count("\ufffd")
-        valid = len(text) - len(text.encode("ascii", "ignore")) - invalid
-        # A few stray bytes in a UTF-8 page stay replaced; a page of them is cp1252.
-        return "cp1252" if invalid > valid else None
+        valid, _ = utf8_sequences(body)
+        # Any UTF-8 text beyond ASCII says the label is right and the invalid bytes are strays.
+        return "cp1252" if valid == 0 else None
     if name in SINGLE_BYTE_WESTERN and not body.isascii():
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        return "utf-8"
+        valid, invalid = utf8_sequences(body)
+        return "utf-8" if valid > invalid else None
     return None
+
+
+def utf8_sequences(body: bytes) -> tuple[int, int]:
+    """(valid multi-byte UTF-8 characters, invalid bytes) in `body`."""
+    text = body.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd")
+    return len(text) - len(text.encode("ascii", "ignore")) - invalid, invalid
 
 
 class CharsetMiddleware:

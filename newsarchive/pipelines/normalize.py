@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from html import unescape
 
 from newsarchive.extract.links import absolute_href
 from newsarchive.items import ListingPage, Story
@@ -15,10 +14,14 @@ TEXT_FIELDS = ("headline", "teaser", "author", "tag")
 
 
 def clean_text(value: str | None) -> str | None:
-    """Decode entities, drop control characters, collapse whitespace; empty becomes None."""
+    """Drop control characters, collapse whitespace; empty becomes None.
+
+    Entities are not decoded again: extraction hands over text as the page shows it, so a
+    visible "&lt;b&gt;" stays as written.
+    """
     if value is None:
         return None
-    value = _SPACE.sub(" ", _CONTROL.sub("", unescape(value))).strip()
+    value = _SPACE.sub(" ", _CONTROL.sub("", value)).strip()
     return value or None
 
 

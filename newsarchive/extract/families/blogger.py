@@ -5,6 +5,7 @@ from newsarchive.extract.families.base import Family
 
 FAMILY = Family(
     name="blogger",
+    markers=("blogger", "post-outer", "blog-pager-older-link"),
     detect=(
         "//meta[@name='generator'][translate(@content, 'B', 'b')='blogger']"
         f" | //*[{has_class('post-outer')}] | //a[{has_class('blog-pager-older-link')}]"

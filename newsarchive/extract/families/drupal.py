@@ -5,6 +5,7 @@ from newsarchive.extract.families.base import Family
 
 FAMILY = Family(
     name="drupal",
+    markers=("drupal", "views-row", "node--view-mode-teaser", "node-teaser"),
     detect=(
         "//meta[translate(@name, 'G', 'g')='generator'][starts-with(@content, 'Drupal')]"
         f" | //*[{has_class('views-row')}] | //*[contains(@class, 'node--view-mode-teaser')]"

@@ -5,6 +5,7 @@ from newsarchive.extract.families.base import Family
 
 FAMILY = Family(
     name="ghost",
+    markers=("ghost", "post-card"),
     detect=(
         "//meta[@name='generator'][starts-with(@content, 'Ghost')]"
         f" | //article[{has_class('post-card')}]"

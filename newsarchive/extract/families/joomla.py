@@ -3,6 +3,7 @@
 from newsarchive.extract.dom import has_class
 from newsarchive.extract.families.base import Family
 
+MARKERS = ("joomla", "com_content", "com-content")
 DETECT = (
     "//meta[@name='generator'][contains(@content, 'Joomla')]"
     " | //*[contains(@class, 'com_content') or contains(@class, 'com-content')]"
@@ -10,6 +11,7 @@ DETECT = (
 
 TABLE = Family(
     name="joomla",
+    markers=MARKERS,
     detect=DETECT,
     entry=(
         f"//table[{has_class('category')} or contains(@class, 'com-content-category__table')]"
@@ -27,6 +29,7 @@ TABLE = Family(
 
 BLOG = Family(
     name="joomla",
+    markers=MARKERS,
     detect=DETECT,
     entry=(
         f"//*[{has_class('blog')} or {has_class('com-content-category-blog')}]"

@@ -1,10 +1,11 @@
 """Static-site generators (Hugo, Jekyll): their themes' post lists, read by generator meta."""
 
 from newsarchive.extract.dom import has_class
-from newsarchive.extract.families.base import Family
+from newsarchive.extract.families.base import SHARED, Family
 
 FAMILY = Family(
     name="hugo-jekyll",
+    markers=("hugo", "jekyll"),
     detect=(
         "//meta[@name='generator']"
         "[starts-with(@content, 'Hugo') or starts-with(@content, 'Jekyll')]"
@@ -23,5 +24,5 @@ FAMILY = Family(
         ".//*[self::h1 or self::h2 or self::h3]",
     ),
     link=(f".//a[{has_class('entry-link')}]", ".//a[@href]"),
-    group="..",
+    group=SHARED,
 )

@@ -10,6 +10,7 @@ ENTRY_CLASS = (
 
 FAMILY = Family(
     name="wordpress",
+    markers=("type-post", "hentry"),
     detect=f"//*[{has_class('type-post')} or {has_class('hentry')}]",
     entry=f"//*[self::article or self::div or self::li][{ENTRY_CLASS}]",
     headline=(

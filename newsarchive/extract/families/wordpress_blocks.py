@@ -7,6 +7,7 @@ TEMPLATE = f"//*[{has_class('wp-block-post-template')}]"
 
 FAMILY = Family(
     name="wordpress-blocks",
+    markers=("wp-block-post-template",),
     detect=TEMPLATE,
     entry=f"{TEMPLATE}/*[{has_class('wp-block-post')} or self::li]",
     headline=(
