@@ -40,10 +40,11 @@ BASELINE_SQL = (
 
 def build(path: Path, count: int) -> float:
     """Fill a new archive with `count` stories, each under one to three tags; returns stories/s."""
+    from newsarchive.status import RunStatus
     from newsarchive.storage import Archive
 
     archive = Archive.open(str(path))
-    run = archive.begin_run([f"https://noticias.example.org/tag/{t.lower()}/" for t in TAGS])
+    run = archive.runs.begin([f"https://noticias.example.org/tag/{t.lower()}/" for t in TAGS])
     started = time.perf_counter()
     for first in range(0, count, BATCH):
         batch = []
@@ -58,9 +59,9 @@ def build(path: Path, count: int) -> float:
                     listing_url="https://noticias.example.org/tag/x/", page_number=1 + n // 20,
                     position=1 + n % 20, fetched_at="2024-08-01T12:00:00+00:00",
                 ))  # fmt: skip
-        archive.store(run, batch)
+        archive.write.store(run, batch)
     rate = count / (time.perf_counter() - started)
-    archive.finish_run(run, "finished", pages=count // 20, errors=0)
+    archive.runs.finish(run, RunStatus.FINISHED, pages=count // 20, errors=0)
     archive.close()
     return rate
 

@@ -19,7 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newsarchive.server import serve_directory
 from tests import newsroom
-from tests.conftest import FAST, run_cli
+from tests.helpers import FAST, run_cli
 
 
 @dataclass

@@ -8,30 +8,13 @@ from pathlib import Path
 import pytest
 
 from newsarchive.cli import main
-from newsarchive.items import Story
 from newsarchive.storage import Archive
+from tests.helpers import stored, story
 
 
 @pytest.fixture
-def filled(db: str) -> str:
-    archive = Archive.open(db)
-    run = archive.begin_run(["https://news.example.org/tag/peru/"])
-    archive.store(
-        run,
-        [
-            Story(
-                url=f"https://news.example.org/2024/07/s{n}/",
-                headline=f"Perú headline {n}",
-                site="news.example.org",
-                tag="Peru",
-                listing_url="https://news.example.org/tag/peru/",
-                page_number=1,
-                position=n,
-            )
-            for n in range(1, 4)
-        ],
-    )
-    archive.close()
+def filled(archive: Archive, db: str) -> str:
+    stored(archive, [story(n, headline=f"Perú headline {n}") for n in range(1, 4)])
     return db
 
 

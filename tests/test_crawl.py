@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import FAST, rows, run_cli
+from tests.helpers import FAST, rows, run_cli
 from tests.sites import write_chain
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import FAST, FIXTURES, ROOT, rows, run_cli
+from tests.helpers import FAST, FIXTURES, ROOT, rows, run_cli
 
 
 def test_wordpress_tag_archive_crawl_rerun_and_export(serve, db: str) -> None:

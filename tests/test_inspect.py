@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from tests.conftest import FIXTURES, run_cli
+from tests.helpers import FIXTURES, run_cli
 
 LISTINGS = FIXTURES / "listings"
 STORY_KEYS = ["url", "headline", "teaser", "published_at", "author", "image_url",

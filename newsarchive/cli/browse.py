@@ -7,11 +7,9 @@ import sys
 from importlib.util import find_spec
 from pathlib import Path
 
-from newsarchive.browse import server
-from newsarchive.browse.tables import NotAnArchive, inspect_archive
 from newsarchive.cli.errors import CLIError
 from newsarchive.cli.options import add_db
-from newsarchive.storage.engine import sqlite_path
+from newsarchive.views.browse import server
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -39,6 +37,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from newsarchive.views.browse.tables import NotAnArchive, inspect_archive
+
     if find_spec("datasette") is None:
         raise CLIError(
             "browse needs Datasette: pip install 'newsarchive[browse]' (make demo installs it)",
@@ -76,6 +76,8 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def _sqlite_file(target: str | None) -> Path:
+    from newsarchive.storage import sqlite_path
+
     path = sqlite_path(target)
     if path is None:
         raise CLIError(

@@ -10,14 +10,13 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-
-from parsel import Selector
+from typing import TYPE_CHECKING
 
 from newsarchive.cli.errors import CLIError
 from newsarchive.cli.options import add_profile, check_profiles
-from newsarchive.extract import Listing, extract_listing
-from newsarchive.fetch import FetchError, decode_html, fetch_page
-from newsarchive.urls import is_web_url
+
+if TYPE_CHECKING:
+    from newsarchive.extract import Listing
 
 STORY_FIELDS = ("url", "headline", "teaser", "published_at", "author", "image_url",
                 "extraction_method")  # fmt: skip
@@ -47,6 +46,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from parsel import Selector
+
+    from newsarchive.extract import extract_listing
+    from newsarchive.fetch import FetchError, fetch_page
+    from newsarchive.urls import is_web_url
+
     profiles = check_profiles(args.profiles)
     if args.url is not None and not is_web_url(args.url):
         raise CLIError(f"--url is not an http(s) URL: {args.url}", CLIError.USAGE)
@@ -77,6 +82,8 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def _read(path: Path) -> str:
+    from newsarchive.fetch import decode_html
+
     try:
         return decode_html(path.read_bytes())
     except OSError as error:
@@ -84,6 +91,10 @@ def _read(path: Path) -> str:
 
 
 def _canonical(html: str) -> str | None:
+    from parsel import Selector
+
+    from newsarchive.urls import is_web_url
+
     page = Selector(text=html)
     for query in CANONICAL:
         url = (page.xpath(query).get() or "").strip()

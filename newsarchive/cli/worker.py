@@ -7,10 +7,7 @@ import sys
 
 from newsarchive.cli.crawl import summary
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.frontier import connect
 from newsarchive.cli.options import add_db, add_redis, add_settings
-from newsarchive.frontier.worker import work
-from newsarchive.storage import Archive
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -35,6 +32,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from newsarchive.cli.frontier import connect
+    from newsarchive.frontier.worker import work
+    from newsarchive.storage import Archive
+
     if args.idle_exit is not None and args.idle_exit <= 0:
         raise CLIError("--idle-exit must be more than 0 seconds", CLIError.USAGE)
     connect(args.redis).server.close()  # a bad --redis fails here, before Scrapy starts

@@ -17,8 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from newsarchive.browse.metadata import build_metadata
-from newsarchive.browse.tables import ArchiveTables
+from newsarchive.views.browse.metadata import build_metadata
+from newsarchive.views.browse.tables import ArchiveTables
 
 PLUGINS = Path(__file__).with_name("plugins")
 DEFAULT_HOST = "127.0.0.1"

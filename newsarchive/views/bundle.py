@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsarchive import __version__, export
-from newsarchive.storage import Archive, StoryFilter
+from newsarchive import __version__
+from newsarchive.files import OutputExists, atomic_directory, json_default
+from newsarchive.storage.columns import FIELDS as CATALOGUE
+from newsarchive.storage.filters import StoryFilter
+from newsarchive.views.export import FIELDS, encoding, write_stories
+
+if TYPE_CHECKING:
+    from newsarchive.storage import Archive
 
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json", "jsonl": "application/jsonl"}
 MARKER = "datapackage.json"  # a directory holding one is a bundle and may be replaced
@@ -30,7 +36,7 @@ class Bundle:
     files: list[str]
 
 
-class BundleExists(Exception):
+class BundleExists(OutputExists):
     """The target directory exists and is not a bundle that may be replaced."""
 
 
@@ -38,9 +44,9 @@ def write_bundle(
     archive: Archive,
     directory: Path,
     *,
-    where: StoryFilter,
+    where: StoryFilter | None = None,
     fmt: str = "csv",
-    fields: tuple[str, ...] = export.FIELDS,
+    fields: Sequence[str] = FIELDS,
     excel: bool = False,
     force: bool = False,
 ) -> Bundle:
@@ -50,40 +56,32 @@ def write_bundle(
         raise BundleExists(
             f"{directory} exists" + (" (use --force to replace it)" if replaceable else "")
         )
-    partial = directory.with_name(directory.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    try:
-        data = f"stories.{fmt}"
-        with (partial / data).open(
-            "w", encoding="utf-8-sig" if excel else "utf-8", newline=""
-        ) as out:
-            count = export.write(archive.iter_stories(where), out, fmt, fields)
-        runs = archive.runs(ids=archive.run_ids(where))
-        (partial / "runs.json").write_text(
-            json.dumps(runs, ensure_ascii=False, indent=2, default=_plain) + "\n", encoding="utf-8"
-        )
-        package = _datapackage(partial, data, fmt, fields, excel, where, count, runs)
-        (partial / MARKER).write_text(
-            json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    where = where or StoryFilter()
+    data = f"stories.{fmt}"
+    with atomic_directory(directory) as folder:
+        with (folder / data).open("w", encoding=encoding(excel), newline="") as out:
+            count = write_stories(archive, out, fmt, fields=fields, where=where)
+        runs = archive.runs.that_saw(where)
+        _write_json(folder / "runs.json", runs)
+        _write_json(
+            folder / MARKER, _datapackage(folder, data, fmt, fields, excel, where, count, runs)
         )
         files = [data, "runs.json", MARKER]
-        sums = "".join(f"{_sha256(partial / name)}  {name}\n" for name in files)
-        (partial / "SHA256SUMS").write_text(sums, encoding="utf-8")
-        if directory.exists():
-            shutil.rmtree(directory)
-        partial.replace(directory)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
+        sums = "".join(f"{_sha256(folder / name)}  {name}\n" for name in files)
+        (folder / "SHA256SUMS").write_text(sums, encoding="utf-8")
     return Bundle(directory, count, len(runs), [*files, "SHA256SUMS"])
+
+
+def _write_json(path: Path, value: Any) -> None:
+    text = json.dumps(value, ensure_ascii=False, indent=2, default=json_default)
+    path.write_text(text + "\n", encoding="utf-8")
 
 
 def _datapackage(
     folder: Path,
     data: str,
     fmt: str,
-    fields: tuple[str, ...],
+    fields: Sequence[str],
     excel: bool,
     where: StoryFilter,
     count: int,
@@ -91,10 +89,9 @@ def _datapackage(
 ) -> dict[str, Any]:
     schema = []
     for name in fields:
-        kind, description = export.FIELD_INFO[name]
-        if fmt == "csv" and kind == "array":
-            kind = "string"
-        schema.append({"name": name, "type": kind, "description": description})
+        column = CATALOGUE[name]
+        kind = "string" if fmt == "csv" and column.type == "array" else column.type
+        schema.append({"name": name, "type": kind, "description": column.description})
     sources = sorted({url for run in runs for url in run["start_urls"]})
     stories: dict[str, Any] = {
         "name": "stories",
@@ -149,7 +146,3 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _plain(value: object) -> str:
-    return value.isoformat() if isinstance(value, datetime) else str(value)
