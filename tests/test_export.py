@@ -52,3 +52,49 @@ def test_csv_header_tags_and_formula_neutralised(archive: Archive) -> None:
     assert rows[0]["teaser"] == '\'=HYPERLINK("http://evil")'
     assert rows[0]["author"] == "'-Ana"
     assert rows[0]["headline"] == FIELDS["headline"]
+
+
+# Every character JSON or a spreadsheet treats specially, and some text that merely looks odd.
+AWKWARD = [
+    "".join(map(chr, range(1, 32))) + '\x7f "quoted" \\back\\slash /slash',
+    "\u2028 line and paragraph \u2029 separators",
+    "Perú, Ñandú, 東京, 🙂 and a BOM \ufeff, e\u0301 combined",
+    "=1+1", "+cmd", "-Ana", "@SUM(A1)", "\tTabbed", "\rReturned", "'quoted already",
+    "", "}, {\"url\": \"https://fake.example/\"}",
+]  # fmt: skip
+
+
+def test_exports_write_any_text_as_python_would(archive: Archive, db: str) -> None:
+    """The database writes the JSON text and the spreadsheet guard: byte for byte what
+    json.dumps and the csv module write for the same values."""
+    texts = AWKWARD + (["with a NUL \x00 inside"] if db.endswith(".sqlite") else [])
+    moments = ["2024-08-01T12:00:00+00:00", "2024-08-02T03:04:05.000678+00:00"]
+    stored(archive, [
+        story(n, tag=text or "Peru", headline=text or "Headline", teaser=text, author=text,
+              fetched_at=moments[n % 2])
+        for n, text in enumerate(texts)
+    ])  # fmt: skip
+    expected = [
+        {**record, "first_seen_at": record["first_seen_at"].isoformat(),
+         "last_seen_at": record["last_seen_at"].isoformat()}
+        for record in archive.read.iter_stories()
+    ]  # fmt: skip
+    lines = written(archive, "jsonl")[1].split("\n")[:-1]
+    assert lines == [
+        json.dumps({name: record[name] for name in export.FIELDS}, ensure_ascii=False)
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        for record in expected
+    ]  # fmt: skip
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(export.FIELDS)
+    for record in expected:
+        record["tags"] = "; ".join(record["tags"])
+        writer.writerow([_guarded(record[name]) for name in export.FIELDS])
+    assert written(archive, "csv")[1] == out.getvalue()
+
+
+def _guarded(value: object) -> object:
+    if isinstance(value, str) and value.startswith(export.FORMULA_START):
+        return "'" + value
+    return value

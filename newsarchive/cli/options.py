@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.storage.filters import StoryFilter
+from newsarchive.storage.selection import StoryFilter
 
 if TYPE_CHECKING:
     from newsarchive.extract import Profile

@@ -17,7 +17,7 @@ from newsarchive.storage.errors import (
     SchemaTooNew,
     SearchSyntaxError,
 )
-from newsarchive.storage.filters import StoryFilter
+from newsarchive.storage.selection import Cells, StoryFilter
 
 if TYPE_CHECKING:
     from newsarchive.storage.archive import Archive, Upgrade
@@ -41,6 +41,7 @@ __all__ = [
     "Archive",
     "ArchiveLocked",
     "BatchResult",
+    "Cells",
     "DatabaseError",
     "SchemaOutdated",
     "SchemaTooNew",

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, exists, func, select
 
-from newsarchive.storage.filters import StoryFilter
 from newsarchive.storage.schema import stories, story_tags, tags
+from newsarchive.storage.selection import StoryFilter
 from newsarchive.urls import site_key
 
 

@@ -1,43 +1,28 @@
-"""Reading stories: counts, search, a story's history, and the lean rows exports stream.
-
-Every story query is built by `_stories_query` from the field names of the column catalogue,
-so a field reads the same in `iter_stories` (Python values) and in `rows` (text, for exports).
-"""
+"""Reading stories: counts, search, a story's history, and the lean rows exports stream."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Select, Text, case, func, literal, select
+from sqlalchemy import Engine, func, select
 
-from newsarchive.storage import rows as bulk
-from newsarchive.storage import search
+from newsarchive.storage import bulk, search
 from newsarchive.storage.clauses import story_clauses
 from newsarchive.storage.columns import FIELDS
 from newsarchive.storage.errors import SearchSyntaxError
-from newsarchive.storage.filters import StoryFilter
 from newsarchive.storage.history import Timeline, timeline
 from newsarchive.storage.schema import (
-    UTCDateTime,
     crawl_runs,
     listing_walks,
     sightings,
     stories,
-    story_tags,
     story_versions,
     tags,
     warc_files,
 )
-
-# Between a story's tag names as the database aggregates them; no tag name holds it.
-_TAG_SEPARATOR = "\x1f"
-# How `datetime.isoformat()` writes a UTC time, from each database's own text of it.
-_ISO_TEXT = {
-    # SQLAlchemy keeps SQLite datetimes as 'YYYY-MM-DD HH:MM:SS.ffffff'.
-    "sqlite": lambda column: func.replace(column, " ", "T"),
-    "postgresql": lambda column: func.to_char(column, 'YYYY-MM-DD"T"HH24:MI:SS.US'),
-}
+from newsarchive.storage.selection import Cells, StoryFilter
+from newsarchive.storage.story_rows import story_query, stream, tag_list
 
 
 class StoryReader:
@@ -65,47 +50,29 @@ class StoryReader:
     ) -> Iterator[dict[str, Any]]:
         """Every story (matching `where`) as a dict of every export field, in archive order, in
         constant memory: times as aware datetimes, tags a sorted list."""
-        query = self._stories_query(tuple(FIELDS), where, as_text=False)
+        query = story_query(self.engine.dialect.name, tuple(FIELDS), where)
         with self.engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(
                 query
             )
             for row in result:
                 record = row._asdict()
-                record["tags"] = _tag_list(record["tags"])
+                record["tags"] = tag_list(record["tags"])
                 yield record
 
     def rows(
         self,
         fields: Sequence[str],
         where: StoryFilter | None = None,
+        cells: Cells | None = None,
         *,
-        join_tags: str | None = None,
-        quote_leading: tuple[str, ...] = (),
         chunk: int = 1000,
-    ) -> Iterator[list[Sequence[Any]]]:
+    ) -> Iterator[list[tuple[Any, ...]]]:
         """Stories (matching `where`) as chunks of rows of `fields`, in archive order, in constant
-        memory: the lean path exports stream, with as little Python per row as can be.
-
-        Values are text (or None) as a file shows them: times in ISO 8601 with their offset,
-        `tags` a sorted list, or one string joined with `join_tags`. Text that starts with one of
-        `quote_leading` gets a leading apostrophe, so a spreadsheet shows it as text instead of
-        running it as a formula.
-        """
-        query = self._stories_query(fields, where, as_text=True, quote_leading=quote_leading)
-        at = fields.index("tags") if "tags" in fields else None
+        memory, their values written as `cells` says (default: plain text, tags a tuple): the
+        lean path exports stream. Times are written in ISO 8601 with their offset."""
         with self.engine.connect() as conn:
-            result = conn.execution_options(stream_results=True).execute(query)
-            for part in result.partitions(chunk):
-                if at is None:
-                    yield part
-                elif join_tags is None:
-                    yield [(*row[:at], _tag_list(row[at]), *row[at + 1 :]) for row in part]
-                else:
-                    yield [
-                        (*row[:at], _joined(row[at], join_tags, quote_leading), *row[at + 1 :])
-                        for row in part
-                    ]
+            yield from stream(conn, fields, where, cells or Cells(), chunk)
 
     def search(
         self, query: str, where: StoryFilter | None = None, *, limit: int = 20
@@ -172,55 +139,3 @@ class StoryReader:
         )
         with self.engine.connect() as conn:
             return [row._asdict() for row in conn.execute(query)]
-
-    def _stories_query(
-        self,
-        fields: Sequence[str],
-        where: StoryFilter | None,
-        *,
-        as_text: bool,
-        quote_leading: tuple[str, ...] = (),
-    ) -> Select:
-        """The stories matching `where`, in archive order, with a column per field.
-
-        `tags` are the names joined with _TAG_SEPARATOR, in no particular order; with `as_text`
-        the times are ISO 8601 text, and `quote_leading` applies to the other text columns.
-        """
-        iso_text = _ISO_TEXT[self.engine.dialect.name]
-        columns: list[ColumnElement[Any]] = []
-        for name in fields:
-            if name == "tags":
-                column = (
-                    select(func.aggregate_strings(tags.c.name, _TAG_SEPARATOR))
-                    .select_from(story_tags.join(tags))
-                    .where(story_tags.c.story_id == stories.c.id)
-                    .scalar_subquery()
-                )
-            elif isinstance(stories.c[name].type, UTCDateTime):
-                column = stories.c[name]
-                if as_text:  # times look like 2024-08-01T05:17:02+00:00: never a formula
-                    text = func.replace(iso_text(column), ".000000", "", type_=Text)
-                    column = text.concat("+00:00")
-            else:
-                column = _quoted(stories.c[name], quote_leading)
-            columns.append(column.label(name))
-        return select(*columns).where(*story_clauses(where)).order_by(stories.c.id)
-
-
-def _quoted(column: ColumnElement[Any], leading: tuple[str, ...]) -> ColumnElement[Any]:
-    """`column`, with an apostrophe before values that start with one of `leading`."""
-    if not leading:
-        return column
-    return case((func.substr(column, 1, 1).in_(leading), literal("'", Text) + column), else_=column)
-
-
-def _tag_list(names: str | None) -> list[str]:
-    return sorted(names.split(_TAG_SEPARATOR)) if names else []
-
-
-def _joined(names: str | None, separator: str, quote_leading: tuple[str, ...]) -> str | None:
-    if names is None:
-        return None
-    if _TAG_SEPARATOR in names:
-        names = separator.join(sorted(names.split(_TAG_SEPARATOR)))
-    return "'" + names if quote_leading and names.startswith(quote_leading) else names

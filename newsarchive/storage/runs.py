@@ -14,9 +14,8 @@ from sqlalchemy import Engine, Select, select, update
 from newsarchive import __version__
 from newsarchive.items import ListingWalk
 from newsarchive.status import COMPLETE_WALKS, RunStatus
-from newsarchive.storage import rows
+from newsarchive.storage import bulk
 from newsarchive.storage.clauses import story_clauses
-from newsarchive.storage.filters import StoryFilter
 from newsarchive.storage.schema import (
     crawl_runs,
     listing_walks,
@@ -25,6 +24,7 @@ from newsarchive.storage.schema import (
     tags,
     warc_files,
 )
+from newsarchive.storage.selection import StoryFilter
 
 
 @dataclass(slots=True)
@@ -80,7 +80,7 @@ class Runs:
         if not walks:
             return
         with self.engine.begin() as conn:
-            tag_ids = rows.tag_ids(conn, {(w.site or "", w.tag) for w in walks if w.tag})
+            tag_ids = bulk.tag_ids(conn, {(w.site or "", w.tag) for w in walks if w.tag})
             conn.execute(
                 listing_walks.insert(),
                 [
@@ -193,7 +193,7 @@ class Runs:
             ids = [run["id"] for run in found]
             walks: dict[int, list[dict[str, Any]]] = {}
             files: dict[int, list[str]] = {}
-            for chunk in rows.chunks(ids):
+            for chunk in bulk.chunks(ids):
                 walk_query = (
                     select(listing_walks, tags.c.name.label("tag"))
                     .select_from(listing_walks.outerjoin(tags))

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, Row, delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 
 from newsarchive.items import Story
-from newsarchive.storage import rows, search
+from newsarchive.storage import bulk, search
 from newsarchive.storage.columns import TRACKED_FIELDS
 from newsarchive.storage.schema import (
     crawl_runs,
@@ -113,16 +113,16 @@ class StoryWriter:
         )
         ids = {url: row.id for url, row in current.items()} | inserted
         _update_known(conn, run_id, latest, current, replay=replay)
-        tag_ids = rows.tag_ids(conn, {(s.site or "", s.tag) for s in batch if s.tag})
+        tag_ids = bulk.tag_ids(conn, {(s.site or "", s.tag) for s in batch if s.tag})
         links = {(ids[s.url], tag_ids[(s.site or "", s.tag)]) for s in batch if s.tag}
-        rows.insert_many(
+        bulk.insert_many(
             conn, story_tags, ("story_id", "tag_id"), sorted(links), ignore_conflicts=True
         )
         warc_ids = _warc_ids(conn, run_id, {s.capture.warc_file for s in batch if s.capture})
         seen_at = {
-            value: rows.db_time(conn, _seen(value)) for value in {s.fetched_at for s in batch}
+            value: bulk.db_time(conn, _seen(value)) for value in {s.fetched_at for s in batch}
         }
-        rows.insert_many(
+        bulk.insert_many(
             conn,
             sightings,
             SIGHTING_COLUMNS,
@@ -152,7 +152,7 @@ def _insert_stories(conn: Connection, run_id: int, fresh: list[Story]) -> dict[s
     before = 0
     if sqlite_file:
         before = conn.execute(select(func.max(stories.c.id))).scalar() or 0
-    times = {value: rows.db_time(conn, _seen(value)) for value in {s.fetched_at for s in fresh}}
+    times = {value: bulk.db_time(conn, _seen(value)) for value in {s.fetched_at for s in fresh}}
     new_rows = [
         (
             s.url,
@@ -166,8 +166,8 @@ def _insert_stories(conn: Connection, run_id: int, fresh: list[Story]) -> dict[s
     ]
     if not sqlite_file:
         # Another writer may insert some of these meanwhile: RETURNING names the ones we did.
-        return rows.insert_new(conn, stories, NEW_STORY_COLUMNS, new_rows, key="url")
-    rows.insert_many(conn, stories, NEW_STORY_COLUMNS, new_rows, ignore_conflicts=True)
+        return bulk.insert_new(conn, stories, NEW_STORY_COLUMNS, new_rows, key="url")
+    bulk.insert_many(conn, stories, NEW_STORY_COLUMNS, new_rows, ignore_conflicts=True)
     # The insert took SQLite's one write lock; stories another process committed before it
     # (after `before` was read) have other run ids, and those of this run are in `fresh`.
     wanted = {story.url for story in fresh}
@@ -187,7 +187,7 @@ def _current(conn: Connection, urls: Iterable[str]) -> dict[str, Row]:
     """What the archive holds for each URL it already has (`urls` in URL order)."""
     columns = [stories.c[name] for name in STORY_FIELDS]
     found: dict[str, Row] = {}
-    for chunk in rows.chunks(list(urls)):
+    for chunk in bulk.chunks(list(urls)):
         query = select(
             stories.c.id, stories.c.url, stories.c.first_run_id, stories.c.first_seen_at,
             stories.c.last_seen_at, *columns,
@@ -223,21 +223,21 @@ def _update_known(
         updates.append(
             (
                 *(values[name] for name in STORY_FIELDS),
-                rows.db_time(conn, seen if earlier else row.first_seen_at),
+                bulk.db_time(conn, seen if earlier else row.first_seen_at),
                 run_id if earlier else row.first_run_id,
-                rows.db_time(conn, max(seen, row.last_seen_at)),
+                bulk.db_time(conn, max(seen, row.last_seen_at)),
                 row.id,
             )
         )
     if replaced:
         _keep_versions(conn, run_id, replaced)
-    rows.update_many(conn, stories, KNOWN_STORY_COLUMNS, updates)
+    bulk.update_many(conn, stories, KNOWN_STORY_COLUMNS, updates)
 
 
 def _keep_versions(conn: Connection, run_id: int, replaced: list[tuple[Row, datetime]]) -> None:
     """Store the values each story showed until `seen`, from when they were first seen."""
     since: dict[int, datetime] = {}
-    for chunk in rows.chunks([row.id for row, _ in replaced]):
+    for chunk in bulk.chunks([row.id for row, _ in replaced]):
         query = (
             select(story_versions.c.story_id, func.max(story_versions.c.replaced_at))
             .where(story_versions.c.story_id.in_(chunk))
@@ -263,7 +263,7 @@ def _keep_versions(conn: Connection, run_id: int, replaced: list[tuple[Row, date
 def _warc_ids(conn: Connection, run_id: int, paths: set[str]) -> dict[str, int]:
     if not paths:
         return {}
-    rows.insert_many(
+    bulk.insert_many(
         conn, warc_files, ("run_id", "path"), [(run_id, path) for path in paths],
         ignore_conflicts=True,
     )  # fmt: skip

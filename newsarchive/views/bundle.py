@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from newsarchive import __version__
 from newsarchive.files import OutputExists, atomic_directory, json_default
 from newsarchive.storage.columns import FIELDS as CATALOGUE
-from newsarchive.storage.filters import StoryFilter
+from newsarchive.storage.selection import StoryFilter
 from newsarchive.views.export import FIELDS, encoding, write_stories
 
 if TYPE_CHECKING:

@@ -1,20 +1,20 @@
 """Writing archived stories as JSON lines, JSON or CSV, streamed in constant memory.
 
-The rows come from the storage layer's lean path (`archive.read.rows`), already as text: times
-in ISO 8601, and for CSV the tags joined and formulas disarmed by the database. What is left
-per row here is the file format itself, written a chunk of rows at a time.
+The rows come from the storage layer's lean path (`archive.read.rows`) as the cells of the
+file: times in ISO 8601; for CSV the tags joined and formulas disarmed, for JSON every value
+already JSON text. What is left here is the layout of the file, a chunk of rows at a time.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from newsarchive.files import atomic_file, refuse_existing
 from newsarchive.storage.columns import DEFAULT_FIELDS
+from newsarchive.storage.selection import Cells, json_text
 
 if TYPE_CHECKING:
     from newsarchive.storage import Archive, StoryFilter
@@ -25,10 +25,11 @@ TAG_SEPARATOR = "; "
 # A spreadsheet runs a cell starting with one of these as a formula; a leading ' disarms it
 # (OWASP's advice on CSV injection). Only CSV is changed: JSON keeps the text exactly.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# json.dumps(ensure_ascii=False) without building an encoder per row: real UTF-8, no \u escapes.
-_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+CSV_CELLS = Cells(tags_joined_by=TAG_SEPARATOR, quote_leading=FORMULA_START)
+# JSON as json.dumps(ensure_ascii=False) writes it: real UTF-8, without \u escapes.
+JSON_CELLS = Cells(json=True)
 
-Chunks = Iterable[Sequence[Sequence[Any]]]
+Chunks = Iterable[Sequence[tuple[Any, ...]]]
 
 
 def encoding(excel: bool) -> str:
@@ -47,14 +48,11 @@ def write_stories(
     """Write the stories matching `where` to `out` in format `fmt` with these fields, in archive
     order; returns how many were written."""
     if fmt == "csv":
-        rows = archive.read.rows(
-            fields, where, join_tags=TAG_SEPARATOR, quote_leading=FORMULA_START
-        )
-        return _csv(rows, out, fields)
+        return _csv(archive.read.rows(fields, where, CSV_CELLS), out, fields)
     writer = {"jsonl": _jsonl, "json": _json}.get(fmt)
     if writer is None:
         raise ValueError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
-    return writer(archive.read.rows(fields, where), out, fields)
+    return writer(archive.read.rows(fields, where, JSON_CELLS), out, _template(fields))
 
 
 def export_file(
@@ -84,27 +82,32 @@ def _csv(chunks: Chunks, out: TextIO, fields: Sequence[str]) -> int:
     return count
 
 
-def _jsonl(chunks: Chunks, out: TextIO, fields: Sequence[str]) -> int:
+def _jsonl(chunks: Chunks, out: TextIO, template: str) -> int:
     count = 0
     for chunk in chunks:
-        out.write(_objects(chunk, fields, "\n") + "\n")
+        out.write(_objects(chunk, template, "\n") + "\n")
         count += len(chunk)
     return count
 
 
-def _json(chunks: Chunks, out: TextIO, fields: Sequence[str]) -> int:
+def _json(chunks: Chunks, out: TextIO, template: str) -> int:
     """One array, an object per line."""
     count = 0
     out.write("[")
     for chunk in chunks:
-        out.write(("\n" if count == 0 else ",\n") + _objects(chunk, fields, ",\n"))
+        out.write(("\n" if count == 0 else ",\n") + _objects(chunk, template, ",\n"))
         count += len(chunk)
     out.write("\n]\n" if count else "]\n")
     return count
 
 
-def _objects(chunk: Sequence[Sequence[Any]], fields: Sequence[str], separator: str) -> str:
-    """The rows as JSON objects, `separator` between them."""
-    text = separator.join([_encode(dict(zip(fields, row, strict=True))) for row in chunk])
+def _template(fields: Sequence[str]) -> str:
+    """A JSON object of these fields, its values to fill in with `%` (as JSON texts)."""
+    return "{" + ", ".join(f"{json_text(name)}: %s" for name in fields) + "}"
+
+
+def _objects(chunk: Sequence[tuple[Any, ...]], template: str, separator: str) -> str:
+    """The rows (of JSON texts) as JSON objects, `separator` between them."""
+    text = separator.join([template % row for row in chunk])
     # U+2028/U+2029 are valid in JSON strings but end lines for many readers (str.splitlines).
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
