@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from sqlalchemy.engine import make_url
 from newsarchive.server import serve_directory
 from newsarchive.storage import Archive
 from tests.faultserver import FaultServer, fault_server
-from tests.helpers import NO_POSTGRES, POSTGRES_URL
+from tests.helpers import NO_POSTGRES, POSTGRES_URL, run_command
 from tests.servers import redis_binary, redis_server
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -56,6 +57,12 @@ def db(request: pytest.FixtureRequest, db_path: Path) -> str:
 def archive(db: str) -> Iterator[Archive]:
     with Archive.open(db) as archive:
         yield archive
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., subprocess.CompletedProcess]:
+    """`cli(ARGS…)`: `newsarchive ARGS` run in this process; its result, as `run_cli` gives it."""
+    return lambda *args: run_command(capsys, *(str(arg) for arg in args))
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ from newsarchive.views.browse.queries import DROPPED_OFF_SQL, QUERIES, weekly_sq
 from newsarchive.views.browse.server import is_loopback
 from newsarchive.views.browse.tables import ArchiveTables, NotAnArchive, inspect_archive
 from tests.browsing import browsing, demo_archive, headlines_with_word
-from tests.helpers import free_port, run_cli, stored, story
+from tests.helpers import free_port, stored, story
 
 # Where a write could be attempted: table, row, canned query, and Datasette 1.0's write API.
 WRITE_PATHS = ("/stories", "/stories/1", "/latest_crawl_runs", "/-/create", "/stories/-/insert")
@@ -229,23 +229,23 @@ def test_tags_of_two_sites_are_told_apart(archive: Archive, db_path: Path) -> No
 
 
 def test_browse_refuses_what_it_cannot_serve(
-    tmp_path: Path, archive: Archive, db_path: Path
+    tmp_path: Path, archive: Archive, db_path: Path, cli
 ) -> None:
     archive.close()
-    missing = run_cli("browse", "--db", str(tmp_path / "nothing.sqlite"))
+    missing = cli("browse", "--db", str(tmp_path / "nothing.sqlite"))
     assert missing.returncode == 5
     assert missing.stderr.startswith("newsarchive: error: no archive at")
 
-    remote = run_cli("browse", "--db", "postgresql+psycopg://reader@db.example.org/news")
+    remote = cli("browse", "--db", "postgresql+psycopg://reader@db.example.org/news")
     assert remote.returncode == 2
     assert "needs a SQLite archive file" in remote.stderr
 
-    assert run_cli("browse", "--db", str(db_path), "--port", "0").returncode == 2
+    assert cli("browse", "--db", str(db_path), "--port", "0").returncode == 2
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = str(taken.getsockname()[1])
-        busy = run_cli("browse", "--db", str(db_path), "--port", port)
+        busy = cli("browse", "--db", str(db_path), "--port", port)
     assert busy.returncode == 2
     assert f"port {port}" in busy.stderr
     assert "Traceback" not in missing.stderr + remote.stderr + busy.stderr

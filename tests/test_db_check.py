@@ -5,11 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
-
 from newsarchive.cli.errors import CLIError
 from newsarchive.storage import Archive
-from tests.helpers import run_command, stored, story
+from tests.helpers import stored, story
 
 
 def make_archive(db: Path, stories: int = 3) -> None:
@@ -17,19 +15,13 @@ def make_archive(db: Path, stories: int = 3) -> None:
         stored(archive, [story(n) for n in range(1, stories + 1)])
 
 
-@pytest.fixture
-def check(capsys: pytest.CaptureFixture[str]):
-    """`check(db)`: run `newsarchive db check --db DB` in this process; its result."""
-    return lambda db: run_command(capsys, "db", "check", "--db", str(db))
-
-
 def counts(output: str) -> dict[str, str]:
     return dict(line.split(": ", 1) for line in output.splitlines() if ": " in line)
 
 
-def test_healthy_archive_passes_with_counts(db_path: Path, check) -> None:
+def test_healthy_archive_passes_with_counts(db_path: Path, cli) -> None:
     make_archive(db_path)
-    result = check(db_path)
+    result = cli("db", "check", "--db", db_path)
     assert result.returncode == 0, result.stderr
     found = counts(result.stdout)
     assert found["archive"] == str(db_path)
@@ -39,7 +31,7 @@ def test_healthy_archive_passes_with_counts(db_path: Path, check) -> None:
     assert result.stdout.strip().endswith("no problems found")
 
 
-def test_orphans_and_unsighted_stories_fail_the_check(db_path: Path, check) -> None:
+def test_orphans_and_unsighted_stories_fail_the_check(db_path: Path, cli) -> None:
     make_archive(db_path)
     with sqlite3.connect(db_path) as conn:  # foreign keys are off in a plain connection
         conn.execute("DELETE FROM sightings WHERE story_id = 1")
@@ -48,7 +40,7 @@ def test_orphans_and_unsighted_stories_fail_the_check(db_path: Path, check) -> N
             "INSERT INTO sightings (story_id, run_id, listing_url, page_number, position, seen_at)"
             " VALUES (999, 1, 'https://news.example.org/tag/peru/', 1, 1, '2024-08-01')"
         )
-    result = check(db_path)
+    result = cli("db", "check", "--db", db_path)
     assert result.returncode == CLIError.CHECK_FAILED
     found = counts(result.stdout)
     assert found["stories without sightings"] == "1"
@@ -61,7 +53,7 @@ def test_orphans_and_unsighted_stories_fail_the_check(db_path: Path, check) -> N
     )
 
 
-def test_corrupted_file_is_reported_without_traceback(db_path: Path, check) -> None:
+def test_corrupted_file_is_reported_without_traceback(db_path: Path, cli) -> None:
     make_archive(db_path, stories=400)
     with sqlite3.connect(db_path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -70,7 +62,7 @@ def test_corrupted_file_is_reported_without_traceback(db_path: Path, check) -> N
     for offset in range(3 * page_size + 100, len(data) - page_size, 2 * page_size):
         data[offset : offset + 64] = b"\xa5" * 64  # scribble over several b-tree pages
     db_path.write_bytes(bytes(data))
-    result = check(db_path)
+    result = cli("db", "check", "--db", db_path)
     assert result.returncode in (CLIError.CHECK_FAILED, CLIError.DATABASE)
     assert "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
@@ -79,8 +71,8 @@ def test_corrupted_file_is_reported_without_traceback(db_path: Path, check) -> N
         assert int(counts(result.stdout)["integrity check errors"].split()[0]) > 0
 
 
-def test_missing_archive_is_a_clean_error(tmp_path: Path, check) -> None:
-    result = check(tmp_path / "none.sqlite")
+def test_missing_archive_is_a_clean_error(tmp_path: Path, cli) -> None:
+    result = cli("db", "check", "--db", tmp_path / "none.sqlite")
     assert result.returncode == CLIError.DATABASE
     assert result.stderr.strip() == f"newsarchive: error: no archive at {tmp_path / 'none.sqlite'}"
     assert not (tmp_path / "none.sqlite").exists()

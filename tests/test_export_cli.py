@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive.storage import Archive
-from tests.helpers import run_command, slugs, stored, story
+from tests.helpers import slugs, stored, story
 
 
 @pytest.fixture
@@ -26,21 +26,15 @@ def filled(archive: Archive, db: str) -> str:
 
 
 @pytest.fixture
-def export(capsys: pytest.CaptureFixture[str]):
+def export(cli):
     """`export(db, ARGS…)`: run `newsarchive export` in this process; its output."""
 
     def run(db: str, *args: str) -> str:
-        result = run_command(capsys, "export", "--db", db, *args)
+        result = cli("export", "--db", db, *args)
         assert result.returncode == 0, result.stderr
         return result.stdout
 
     return run
-
-
-@pytest.fixture
-def export_fails(capsys: pytest.CaptureFixture[str]):
-    """`export_fails(db, ARGS…)`: the same, for a run that must fail; its result."""
-    return lambda db, *args: run_command(capsys, "export", "--db", db, *args)
 
 
 def test_filters_by_tag_and_published_dates(filled: str, export) -> None:
@@ -60,8 +54,8 @@ def test_first_seen_dates_and_fields(filled: str, export) -> None:
     assert record["first_seen_at"] == "2024-09-01T00:00:00+00:00"
 
 
-def test_unknown_field_is_a_usage_error(filled: str, export_fails) -> None:
-    result = export_fails(filled, "--format", "csv", "--fields", "url,body")
+def test_unknown_field_is_a_usage_error(filled: str, cli) -> None:
+    result = cli("export", "--db", filled, "--format", "csv", "--fields", "url,body")
     assert result.returncode == 2
     assert "unknown field 'body'" in result.stderr
 
@@ -111,17 +105,15 @@ def test_bundle_is_a_checked_data_package(filled: str, tmp_path: Path, export) -
         assert len(list(csv.DictReader(data))) == 2
 
 
-def test_bundle_never_replaces_other_files(
-    filled: str, tmp_path: Path, export, export_fails
-) -> None:
+def test_bundle_never_replaces_other_files(filled: str, tmp_path: Path, export, cli) -> None:
     target = tmp_path / "dataset"
     target.mkdir()
     (target / "notes.txt").write_text("mine")
-    result = export_fails(filled, "--bundle", str(target), "--force")
+    result = cli("export", "--db", filled, "--bundle", str(target), "--force")
     assert result.returncode == 6
     assert (target / "notes.txt").read_text() == "mine"
     export(filled, "--bundle", str(tmp_path / "b"))
-    again = export_fails(filled, "--bundle", str(tmp_path / "b"))
+    again = cli("export", "--db", filled, "--bundle", str(tmp_path / "b"))
     assert again.returncode == 6 and "use --force" in again.stderr
     export(filled, "--bundle", str(tmp_path / "b"), "--format", "jsonl", "--force")
     assert (tmp_path / "b" / "stories.jsonl").exists()

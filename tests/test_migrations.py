@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from newsarchive.storage import Archive, SchemaOutdated, migrations
-from tests.helpers import FIXTURES, rows, run_cli, run_command, story
+from tests.helpers import FIXTURES, rows, run_cli, story
 
 FOUNDATION = FIXTURES / "foundation-archive.sqlite"
 STORY_COLUMNS = "url, headline, teaser, published_at, date_source, author, site, first_seen_at"
@@ -95,13 +95,13 @@ def test_upgraded_archive_has_the_schema_of_a_new_one(old_archive: Path, tmp_pat
     assert structure(old_archive) == structure(tmp_path / "new.sqlite")
 
 
-def test_upgraded_archive_is_searchable_and_keeps_history(old_archive: Path, capsys) -> None:
+def test_upgraded_archive_is_searchable_and_keeps_history(old_archive: Path, cli) -> None:
     Archive.upgrade(str(old_archive), backup=False)
-    result = run_command(capsys, "search", "litio", "--db", str(old_archive))
+    result = cli("search", "litio", "--db", str(old_archive))
     assert result.returncode == 0, result.stderr
     assert "[litio]" in result.stdout
     db = str(old_archive)
-    export = run_command(capsys, "export", "--format", "jsonl", "--tag", "Bolivia", "--db", db)
+    export = cli("export", "--format", "jsonl", "--tag", "Bolivia", "--db", db)
     assert export.stdout.count("\n") == 2
 
 
@@ -111,12 +111,12 @@ def test_open_refuses_an_old_archive_without_touching_it(old_archive: Path) -> N
     assert rows(old_archive, "SELECT name FROM sqlite_master WHERE name = 'alembic_version'") == []
 
 
-def test_newer_archive_is_refused(tmp_path: Path, capsys) -> None:
+def test_newer_archive_is_refused(tmp_path: Path, cli) -> None:
     db = tmp_path / "archive.sqlite"
     Archive.open(str(db)).close()
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '0099'")
-    result = run_command(capsys, "runs", "--db", str(db))
+    result = cli("runs", "--db", str(db))
     assert result.returncode == 10
     assert "newer than this newsarchive" in result.stderr
 

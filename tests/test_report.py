@@ -15,7 +15,6 @@ import pytest
 from newsarchive.storage.overview import WeekCount
 from newsarchive.views.report.timeline import _nice_ceiling, series, timeline_svg
 from tests.browsing import dated_archive
-from tests.helpers import run_command
 
 PUBLISHED = "SELECT published_at FROM stories WHERE published_at IS NOT NULL"
 
@@ -36,15 +35,9 @@ def mining(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dated_archive(tmp_path_factory.mktemp("mining"))
 
 
-@pytest.fixture
-def report(capsys: pytest.CaptureFixture[str]):
-    """`report(ARGS…)`: run `newsarchive report ARGS` in this process; its result."""
-    return lambda *args: run_command(capsys, "report", *(str(arg) for arg in args))
-
-
-def test_report_is_one_file_that_loads_nothing(mining: Path, tmp_path: Path, report) -> None:
+def test_report_is_one_file_that_loads_nothing(mining: Path, tmp_path: Path, cli) -> None:
     output = tmp_path / "report.html"
-    result = report("--db", mining, "--output", output)
+    result = cli("report", "--db", mining, "--output", output)
     assert result.returncode == 0, result.stderr
     page = output.read_text(encoding="utf-8")
     elements = Elements()
@@ -57,11 +50,9 @@ def test_report_is_one_file_that_loads_nothing(mining: Path, tmp_path: Path, rep
     assert '<td>127.0.0.1</td><td class="n">50</td>' in page
 
 
-def test_report_timeline_has_a_dot_per_week_with_stories(
-    mining: Path, tmp_path: Path, report
-) -> None:
+def test_report_timeline_has_a_dot_per_week_with_stories(mining: Path, tmp_path: Path, cli) -> None:
     output = tmp_path / "report.html"
-    report("--db", mining, "--output", output)
+    cli("report", "--db", mining, "--output", output)
     page = output.read_text(encoding="utf-8")
     dots = re.findall(r'<circle [^>]*data-week="([\d-]+)" data-stories="(\d+)"', page)
     with closing(sqlite3.connect(mining)) as conn:
@@ -72,20 +63,20 @@ def test_report_timeline_has_a_dot_per_week_with_stories(
     assert len(re.findall(r"<polyline ", page)) == 1  # one tag: Mining
 
 
-def test_report_never_overwrites_without_force(mining: Path, tmp_path: Path, report) -> None:
+def test_report_never_overwrites_without_force(mining: Path, tmp_path: Path, cli) -> None:
     output = tmp_path / "report.html"
     output.write_text("keep me", encoding="utf-8")
-    refused = report("--db", mining, "--output", output)
+    refused = cli("report", "--db", mining, "--output", output)
     assert refused.returncode == 6
     assert refused.stderr == f"newsarchive: error: {output} exists (use --force to overwrite)\n"
     assert output.read_text(encoding="utf-8") == "keep me"
-    forced = report("--db", mining, "--output", output, "--force")
+    forced = cli("report", "--db", mining, "--output", output, "--force")
     assert forced.returncode == 0, forced.stderr
     assert output.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
-def test_report_errors_are_one_line(tmp_path: Path, report) -> None:
-    missing = report("--db", tmp_path / "none.sqlite", "--output", tmp_path / "r.html")
+def test_report_errors_are_one_line(tmp_path: Path, cli) -> None:
+    missing = cli("report", "--db", tmp_path / "none.sqlite", "--output", tmp_path / "r.html")
     assert missing.returncode == 5
     assert missing.stderr.count("\n") == 1 and "no archive at" in missing.stderr
     assert not (tmp_path / "r.html").exists()

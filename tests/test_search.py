@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from newsarchive.storage import Archive, SearchSyntaxError, StoryFilter
-from tests.helpers import run_command, slugs, story
+from tests.helpers import slugs, story
 
 
 @pytest.fixture
@@ -61,25 +61,25 @@ def test_limit(filled: Archive) -> None:
 
 
 @pytest.mark.parametrize("db", ["sqlite"], indirect=True)
-def test_malformed_query_is_a_clear_error(filled: Archive, db: str, capsys) -> None:
+def test_malformed_query_is_a_clear_error(filled: Archive, db: str, cli) -> None:
     with pytest.raises(SearchSyntaxError):
         filled.read.search('"unbalanced')
-    result = run_command(capsys, "search", '"unbalanced', "--db", db)
+    result = cli("search", '"unbalanced', "--db", db)
     assert result.returncode == 2
     assert result.stderr.startswith("newsarchive: error: cannot search for")
     assert result.stderr.count("\n") == 1
 
 
 @pytest.mark.parametrize("db", ["postgresql"], indirect=True)
-def test_postgresql_reads_any_query_as_web_search_syntax(filled: Archive, db: str, capsys) -> None:
+def test_postgresql_reads_any_query_as_web_search_syntax(filled: Archive, db: str, cli) -> None:
     """websearch_to_tsquery has no syntax errors: a stray quote is read as a phrase."""
     assert slugs(filled.read.search('"minería de litio')) == ["story-1"]
-    result = run_command(capsys, "search", '"unbalanced', "--db", db)
+    result = cli("search", '"unbalanced', "--db", db)
     assert (result.returncode, result.stdout, result.stderr) == (0, "No stories match.\n", "")
 
 
-def test_cli_prints_numbered_results(filled: Archive, db: str, capsys) -> None:
-    result = run_command(capsys, "search", "litio", "--site", "news.example.org", "--db", db)
+def test_cli_prints_numbered_results(filled: Archive, db: str, cli) -> None:
+    result = cli("search", "litio", "--site", "news.example.org", "--db", db)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "1. Comunidades de Perú rechazan la minería de [litio]  (2024-07-01, news.example.org)",

@@ -78,18 +78,18 @@ def test_database_password_never_shown(command: list[str], url: str) -> None:
         assert line.startswith("newsarchive: error: ")
 
 
-def test_output_is_never_overwritten_without_force(db_path: Path, tmp_path: Path) -> None:
+def test_output_is_never_overwritten_without_force(db_path: Path, tmp_path: Path, cli) -> None:
     Archive.open(str(db_path)).close()
     target = tmp_path / "stories.csv"
     target.write_text("precious notes\n", encoding="utf-8")
-    refused = run_cli("export", "--db", str(db_path), "--format", "csv", "--output", str(target))
+    refused = cli("export", "--db", db_path, "--format", "csv", "--output", target)
     assert refused.returncode == CLIError.OUTPUT
     assert (
         refused.stderr.strip() == f"newsarchive: error: {target} exists (use --force to overwrite)"
     )
     assert target.read_text(encoding="utf-8") == "precious notes\n"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["archive.sqlite", "stories.csv"]
-    forced = run_cli("export", "--db", str(db_path), "--format", "csv", "--output", str(target), "--force")  # fmt: skip
+    forced = cli("export", "--db", db_path, "--format", "csv", "--output", target, "--force")
     assert forced.returncode == 0
     assert target.read_text(encoding="utf-8").startswith("url,headline,")
 
