@@ -20,7 +20,7 @@ def register(commands: argparse._SubParsersAction) -> None:
             "ignored (peru finds Perú). Matches are shown [in brackets]."
         ),
     )
-    parser.add_argument("query", metavar="QUERY")
+    parser.add_argument("query", metavar="QUERY", help="the words to find (all must match)")
     add_db(parser)
     add_filters(parser)
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="default: 20")
