@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,19 @@ def test_unknown_database_url_is_one_line(capsys) -> None:
     err = capsys.readouterr().err
     assert code == 5
     assert "hunter2" not in err and err.count("\n") == 1
+
+
+# Loaded only by the commands that need them, when they run.
+HEAVY = ("scrapy", "twisted", "sqlalchemy", "alembic", "parsel", "lxml", "datasette", "redis")
+
+
+def test_the_command_line_starts_without_its_heavy_packages() -> None:
+    """`--help` of every command builds every parser; none of them loads what only running a
+    command needs (benchmarks/startup.py measures the time this saves)."""
+    probe = (
+        "import sys; from newsarchive.cli import build_parser; build_parser(); "
+        "print(' '.join(sorted({name.split('.')[0] for name in sys.modules})))"
+    )
+    loaded = set(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                                check=True).stdout.split())  # fmt: skip
+    assert not loaded & set(HEAVY)

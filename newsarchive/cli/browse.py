@@ -9,7 +9,7 @@ from pathlib import Path
 
 from newsarchive.cli.errors import CLIError
 from newsarchive.cli.options import add_db
-from newsarchive.views.browse import server
+from newsarchive.views.browse import DEFAULT_HOST, DEFAULT_PORT
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -23,13 +23,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     add_db(parser)
     parser.add_argument(
-        "--port", type=int, default=server.DEFAULT_PORT, metavar="N",
-        help=f"port to listen on (default: {server.DEFAULT_PORT})",
+        "--port", type=int, default=DEFAULT_PORT, metavar="N",
+        help=f"port to listen on (default: {DEFAULT_PORT})",
     )  # fmt: skip
     parser.add_argument(
-        "--host", default=server.DEFAULT_HOST, metavar="ADDRESS",
+        "--host", default=DEFAULT_HOST, metavar="ADDRESS",
         help=(
-            f"address to listen on (default: {server.DEFAULT_HOST}, this machine only); "
+            f"address to listen on (default: {DEFAULT_HOST}, this machine only); "
             "any other address lets other machines read the archive"
         ),
     )  # fmt: skip
@@ -37,6 +37,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from newsarchive.views.browse import server
     from newsarchive.views.browse.tables import NotAnArchive, inspect_archive
 
     if find_spec("datasette") is None:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from newsarchive import demo
 from newsarchive.cli.crawl import outcome, summary
-from newsarchive.crawl.options import CrawlOptions
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -23,6 +22,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from newsarchive.crawl.api import crawl
+    from newsarchive.crawl.options import CrawlOptions
     from newsarchive.server import serve_directory
     from newsarchive.storage import Archive
     from newsarchive.views.export import export_file
