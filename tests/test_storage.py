@@ -12,6 +12,8 @@ from sqlalchemy.engine import make_url
 
 from newsarchive.status import RunStatus
 from newsarchive.storage import Archive, DatabaseError
+from newsarchive.storage.columns import TABLES
+from newsarchive.storage.schema import metadata
 from tests.helpers import NO_POSTGRES, POSTGRES_URL, rows, story
 
 
@@ -121,3 +123,10 @@ def test_postgres_wrong_password_is_one_line_without_the_password() -> None:
     message = str(caught.value)
     assert "not-the-password-42" not in message
     assert "\n" not in message and "password authentication failed" in message
+
+
+def test_the_column_catalogue_describes_every_column_in_schema_order() -> None:
+    assert set(TABLES) == set(metadata.tables)
+    for table in metadata.sorted_tables:
+        described = [(column.name, bool(column.description)) for column in TABLES[table.name]]
+        assert described == [(column.name, True) for column in table.columns if column.name != "id"]

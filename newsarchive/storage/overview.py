@@ -36,11 +36,11 @@ class HeadlineChange:
     changed_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
 class Overview:
     """Summaries of a whole archive: what a report shows."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    engine: Engine
 
     def totals(self) -> Totals:
         with self.engine.connect() as conn:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -25,11 +26,11 @@ from newsarchive.storage.selection import Cells, StoryFilter
 from newsarchive.storage.story_rows import story_query, stream, tag_list
 
 
+@dataclass(frozen=True, slots=True)
 class StoryReader:
     """The stories of an archive, read in one consistent snapshot per call."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    engine: Engine
 
     def count(self, where: StoryFilter | None = None) -> int:
         query = select(func.count()).select_from(stories).where(*story_clauses(where))

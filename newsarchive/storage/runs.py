@@ -37,11 +37,11 @@ class Shortfall:
     previous_run_id: int
 
 
+@dataclass(frozen=True, slots=True)
 class Runs:
     """The `crawl_runs` of an archive, with their walks and WARC files."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    engine: Engine
 
     # -- a run's life ---------------------------------------------------------------------------
 

@@ -48,11 +48,11 @@ class BatchResult:
     existing: int = 0
 
 
+@dataclass(frozen=True, slots=True)
 class StoryWriter:
     """The archive's one write path for stories: a crawl's batches, and replayed runs."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    engine: Engine
 
     def store(self, run_id: int, batch: Sequence[Story]) -> BatchResult:
         """Upsert a batch of sightings in one transaction: stories, their tags, and sightings.

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json", "jsonl": "application/jsonl"}
 MARKER = "datapackage.json"  # a directory holding one is a bundle and may be replaced
+RUNS_DESCRIPTION = (
+    "The crawl runs that saw these stories: start URLs, times, status, figures, how each tag's "
+    "pages were walked, the settings and software version used."
+)
 
 
 @dataclass(slots=True)
@@ -87,49 +91,22 @@ def _datapackage(
     count: int,
     runs: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    schema = []
-    for name in fields:
-        column = CATALOGUE[name]
-        kind = "string" if fmt == "csv" and column.type == "array" else column.type
-        schema.append({"name": name, "type": kind, "description": column.description})
-    sources = sorted({url for run in runs for url in run["start_urls"]})
-    stories: dict[str, Any] = {
-        "name": "stories",
-        "path": data,
-        "format": fmt,
-        "mediatype": MEDIA_TYPES[fmt],
-        "encoding": "utf-8-sig" if excel else "utf-8",
-        "bytes": (folder / data).stat().st_size,
-        "hash": f"sha256:{_sha256(folder / data)}",
-        "description": f"{count} stories, one per canonical URL, with their latest values.",
-        "schema": {"fields": schema, "primaryKey": "url"}
-        if "url" in fields
-        else {"fields": schema},
-    }
+    description = f"{count} stories, one per canonical URL, with their latest values."
+    stories = _resource(folder, "stories", data, description, "utf-8-sig" if excel else "utf-8")
+    stories["schema"] = {"fields": _schema(fields, fmt)} | (
+        {"primaryKey": "url"} if "url" in fields else {}
+    )
     if fmt == "csv":
         stories["profile"] = "tabular-data-resource"
         stories["dialect"] = {"delimiter": ",", "lineTerminator": "\r\n", "header": True}
+    sources = sorted({url for run in runs for url in run["start_urls"]})
     return {
         "profile": "tabular-data-package" if fmt == "csv" else "data-package",
         "name": "newsarchive-stories",
         "title": "Stories listed on news tag pages, archived by newsarchive",
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "sources": [{"title": url, "path": url} for url in sources],
-        "resources": [
-            stories,
-            {
-                "name": "runs",
-                "path": "runs.json",
-                "format": "json",
-                "mediatype": "application/json",
-                "bytes": (folder / "runs.json").stat().st_size,
-                "hash": f"sha256:{_sha256(folder / 'runs.json')}",
-                "description": (
-                    "The crawl runs that saw these stories: start URLs, times, status, figures, "
-                    "how each tag's pages were walked, the settings and software version used."
-                ),
-            },
-        ],
+        "resources": [stories, _resource(folder, "runs", "runs.json", RUNS_DESCRIPTION)],
         "newsarchive": {
             "software_version": __version__,
             "selection": where.describe(),
@@ -138,6 +115,31 @@ def _datapackage(
             "csv_formula_neutralised": fmt == "csv",
         },
     }
+
+
+def _resource(
+    folder: Path, name: str, path: str, description: str, encoding: str | None = None
+) -> dict[str, Any]:
+    """A data file of the package: its format, size and SHA-256 hash."""
+    fmt = path.rsplit(".", 1)[-1]
+    resource = {"name": name, "path": path, "format": fmt, "mediatype": MEDIA_TYPES[fmt]}
+    if encoding:
+        resource["encoding"] = encoding
+    return resource | {
+        "bytes": (folder / path).stat().st_size,
+        "hash": f"sha256:{_sha256(folder / path)}",
+        "description": description,
+    }
+
+
+def _schema(fields: Sequence[str], fmt: str) -> list[dict[str, str]]:
+    """Each field with its type and description (in CSV, tags are one string)."""
+    schema = []
+    for name in fields:
+        column = CATALOGUE[name]
+        kind = "string" if fmt == "csv" and column.type == "array" else column.type
+        schema.append({"name": name, "type": kind, "description": column.description})
+    return schema
 
 
 def _sha256(path: Path) -> str:
