@@ -1,16 +1,19 @@
-"""The README documents every command, option and exit status, and each command and option has
-help text: a command added without its documentation fails here (as sqlite-utils and Datasette
-test theirs)."""
+"""The README documents every command, option and exit status, each command and option has
+help text, and its Python examples run: a command added without its documentation, or an API
+changed under its examples, fails here (as sqlite-utils and Datasette test theirs)."""
 
 from __future__ import annotations
 
 import argparse
 import re
+import runpy
+from pathlib import Path
 
 import pytest
 
 from newsarchive.cli import build_parser, subcommands
 from newsarchive.cli.errors import CLIError
+from tests.browsing import demo_archive
 from tests.helpers import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -69,3 +72,23 @@ def test_the_exit_codes_table_lists_the_codes_in_use() -> None:
     documented = {int(code) for code in re.findall(r"^\| (\d+) \|", table.group(1), re.MULTILINE)}
     used = {value for name, value in vars(CLIError).items() if name.isupper()}
     assert documented == used | {0, 130}  # success, and interrupted (Ctrl-C)
+
+
+# The examples that read the demo archive (`make demo`); the crawl example needs the network.
+EXAMPLES = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
+DEMO_EXAMPLES = [code for code in EXAMPLES if "data/demo.sqlite" in code]
+
+
+def test_the_readme_has_python_examples_of_the_demo_archive() -> None:
+    assert EXAMPLES and DEMO_EXAMPLES
+
+
+@pytest.mark.parametrize("code", DEMO_EXAMPLES)
+def test_python_examples_run_on_the_demo_archive(
+    code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo_archive(tmp_path / "data")
+    (tmp_path / "example.py").write_text(code, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    runpy.run_path("example.py")
+    assert capsys.readouterr().out
