@@ -57,7 +57,7 @@ def story_query(
 ) -> Select:
     """The stories matching `where`, in archive order, with a column per field: their values as
     stored (times as datetimes); with `cells`, their text as `cells` says, times as the
-    database keeps them (`_iso` writes them).
+    database keeps them (`_time_writer` writes them).
 
     `tags` are the names joined with _TAG_SEPARATOR, in no particular order.
     """
@@ -87,7 +87,8 @@ def stream(
 ) -> Iterator[list[tuple[Any, ...]]]:
     """The stories matching `where` a chunk of rows at a time, each row a tuple of `fields`
     written as `cells` says."""
-    tag_texts, time_texts = _Written(cells.tags_text, tag_list), _Written(_time_writer(cells))
+    tag_texts = _Written(lambda names: cells.tags_text(tag_list(names)))
+    time_texts = _Written(_time_writer(cells))
     made = {
         index: tag_texts if name == "tags" else time_texts
         for index, name in enumerate(fields)
@@ -115,14 +116,14 @@ def tag_list(names: str | None) -> list[str]:
 
 
 class _Written(dict):
-    """The text of each distinct value, written on first use: `write(read(value))`."""
+    """The text of each distinct value, written on first use by `write`."""
 
-    def __init__(self, write: Callable[[Any], Any], read: Callable[[Any], Any] = lambda v: v):
+    def __init__(self, write: Callable[[Any], Any]) -> None:
         super().__init__()
-        self.write, self.read = write, read
+        self.write = write
 
     def __missing__(self, value: Any) -> Any:
-        text = self[value] = self.write(self.read(value))
+        text = self[value] = self.write(value)
         return text
 
 
