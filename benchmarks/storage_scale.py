@@ -53,7 +53,7 @@ def store_all(archive: Archive, run: int, fetched_at: str) -> float:
     """Store the ADDED stories batch by batch; returns stories/s."""
     started = time.perf_counter()
     for first in range(0, ADDED, BATCH):
-        archive.store(run, stories(first, BATCH, fetched_at))
+        archive.write.store(run, stories(first, BATCH, fetched_at))
     return ADDED / (time.perf_counter() - started)
 
 
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             copy = Path(tmp) / "archive.sqlite"
             shutil.copy(source, copy)
             archive = Archive.open(str(copy))
-            run = archive.begin_run(["https://diario.example.net/tag/x/"])
+            run = archive.runs.begin(["https://diario.example.net/tag/x/"])
             new = store_all(archive, run, "2026-01-01T00:00:00+00:00")
             known = store_all(archive, run, "2026-01-02T00:00:00+00:00")
             archive.close()

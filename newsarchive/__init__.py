@@ -1,8 +1,5 @@
 """newsarchive: crawl news tag-listing pages into a deduplicated, searchable archive."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("newsarchive")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+# The one place the version is written (pyproject.toml reads it from here): a literal, so that
+# `newsarchive --version` needs no package metadata look-up at start-up.
+__version__ = "0.1.0"

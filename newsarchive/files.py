@@ -11,6 +11,16 @@ from pathlib import Path
 from typing import IO, Any
 
 
+class OutputExists(Exception):
+    """An output that is there already and may not be replaced; the message says how to."""
+
+
+def refuse_existing(path: Path, *, force: bool) -> None:
+    """Raise OutputExists when `path` exists, unless `force` allows replacing it."""
+    if path.exists() and not force:
+        raise OutputExists(f"{path} exists (use --force to overwrite)")
+
+
 @contextmanager
 def atomic_file(
     path: Path, *, encoding: str | None = "utf-8", newline: str | None = ""

@@ -43,14 +43,14 @@ def reparse(
     up by name in `search_dirs`.
     """
     results = []
-    for run in archive.warc_runs(run_id):
+    for run in archive.runs.warc_files(run_id):
         result = RunReparse(run["run_id"])
         located = {path: _locate(Path(path), search_dirs) for path in run["paths"]}
         result.missing = [path for path, found in located.items() if found is None]
         if not result.missing:
             batch = list(_run_stories(located, result))
             result.stories = len(batch)
-            result.new = archive.replay_run(result.run_id, batch).new
+            result.new = archive.write.replay(result.run_id, batch).new
         results.append(result)
     return results
 

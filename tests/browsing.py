@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,16 +15,10 @@ from pathlib import Path
 
 from newsarchive.demo import site_root
 from newsarchive.server import serve_directory
-from tests.conftest import FAST, FIXTURES, ROOT, run_cli
+from tests.helpers import FAST, FIXTURES, ROOT, free_port, run_cli
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DEMO_TRUTH = json.loads((site_root() / "truth.json").read_text(encoding="utf-8"))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def demo_archive(data_dir: Path) -> Path:

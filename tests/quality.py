@@ -24,7 +24,7 @@ from pathlib import Path
 from parsel import Selector
 
 from newsarchive.extract import Listing, extract_listing
-from tests.conftest import FIXTURES, corpus_pages, read_corpus_page
+from tests.helpers import FIXTURES, corpus_pages, read_corpus_page
 
 _SPACE = re.compile(r"\s+")
 # A teaser shorter than this that merely occurs inside the truth is a fragment, not a match.

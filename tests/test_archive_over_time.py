@@ -19,7 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newsarchive.server import serve_directory
 from tests import newsroom
-from tests.conftest import FAST, run_cli
+from tests.helpers import FAST, run_cli
 
 
 @dataclass
@@ -76,10 +76,10 @@ def test_new_stories_are_archived_and_nothing_is_lost(crawled: Crawled) -> None:
     assert query(crawled.db, "SELECT stories_new FROM crawl_runs ORDER BY id") == [(13,), (3,)]
 
 
-def test_edited_headline_is_in_the_history(crawled: Crawled) -> None:
+def test_edited_headline_is_in_the_history(crawled: Crawled, cli) -> None:
     url = newsroom.story_url(crawled.base, newsroom.EDITED_SLUG)
     old = dict((slug, headline) for slug, headline, _ in newsroom.DAY_ONE)[newsroom.EDITED_SLUG]
-    result = run_cli("history", url, "--db", str(crawled.db))
+    result = cli("history", url, "--db", crawled.db)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == newsroom.EDITED_HEADLINE
@@ -87,7 +87,7 @@ def test_edited_headline_is_in_the_history(crawled: Crawled) -> None:
     assert lines[versions + 2] == f"    headline: {old}"
     assert lines[versions + 3].endswith("(current)")
     assert lines[versions + 4] == f"    headline: {newsroom.EDITED_HEADLINE}"
-    timeline = json.loads(run_cli("history", url, "--db", str(crawled.db), "--json").stdout)
+    timeline = json.loads(cli("history", url, "--db", crawled.db, "--json").stdout)
     (version,) = timeline["versions"]
     assert version["headline"] == old
     assert version["replaced_in_run_id"] == 2
@@ -98,9 +98,9 @@ def test_unchanged_stories_have_no_versions(crawled: Crawled) -> None:
     assert query(crawled.db, "SELECT count(*) FROM story_versions") == [(1,)]
 
 
-def test_removed_story_dropped_off_page_one(crawled: Crawled) -> None:
+def test_removed_story_dropped_off_page_one(crawled: Crawled, cli) -> None:
     url = newsroom.story_url(crawled.base, newsroom.REMOVED_SLUG)
-    timeline = json.loads(run_cli("history", url, "--db", str(crawled.db), "--json").stdout)
+    timeline = json.loads(cli("history", url, "--db", crawled.db, "--json").stdout)
     (tag,) = timeline["tags"]
     assert tag["tag"] == "Perú"
     assert tag["first_on_front_at"] == tag["last_on_front_at"]
@@ -108,9 +108,9 @@ def test_removed_story_dropped_off_page_one(crawled: Crawled) -> None:
     assert [s["run_id"] for s in timeline["sightings"]] == [1]
 
 
-def test_sticky_story_stays_on_page_one(crawled: Crawled) -> None:
+def test_sticky_story_stays_on_page_one(crawled: Crawled, cli) -> None:
     url = newsroom.story_url(crawled.base, newsroom.STICKY["slug"])
-    timeline = json.loads(run_cli("history", url, "--db", str(crawled.db), "--json").stdout)
+    timeline = json.loads(cli("history", url, "--db", crawled.db, "--json").stdout)
     (tag,) = timeline["tags"]
     assert tag["left_front_at"] is None
     assert [(s["run_id"], s["page_number"], s["position"]) for s in timeline["sightings"]] == [
@@ -161,31 +161,30 @@ def test_each_sighting_points_at_its_pages_response_record(crawled: Crawled) -> 
             assert headline.encode() in record.content_stream().read()
 
 
-def test_runs_lists_both_runs_with_their_figures(crawled: Crawled) -> None:
-    result = run_cli("runs", "--db", str(crawled.db))
+def test_runs_lists_both_runs_with_their_figures(crawled: Crawled, cli) -> None:
+    result = cli("runs", "--db", crawled.db)
     assert result.returncode == 0, result.stderr
     header, second, first = result.stdout.splitlines()
     assert header.split()[:4] == ["ID", "STARTED", "(UTC)", "SECONDS"]
     assert second.split()[0] == "2" and "incremental" in second and "Perú" in second
     assert first.split()[0] == "1" and " full " in first
     runs = [
-        json.loads(line)
-        for line in run_cli("runs", "--db", str(crawled.db), "--json").stdout.splitlines()
+        json.loads(line) for line in cli("runs", "--db", crawled.db, "--json").stdout.splitlines()
     ]
     assert [(r["id"], r["pages"], r["stories_new"]) for r in runs] == [(2, 3, 3), (1, 3, 13)]
     assert runs[0]["warc_files"][0].endswith("-run2.warc.gz")
     assert runs[0]["settings"]["NEWSARCHIVE_STOP_AFTER"] == 2
 
 
-def test_search_finds_new_and_edited_stories(crawled: Crawled) -> None:
-    result = run_cli("search", "litio", "--db", str(crawled.db))
+def test_search_finds_new_and_edited_stories(crawled: Crawled, cli) -> None:
+    result = cli("search", "litio", "--db", crawled.db)
     assert result.returncode == 0, result.stderr
     assert "1. Comunidades exigen consulta previa sobre el [litio]" in result.stdout
-    edited = run_cli("search", "votación exprés", "--db", str(crawled.db), "--json")
+    edited = cli("search", "votación exprés", "--db", crawled.db, "--json")
     (hit,) = [json.loads(line) for line in edited.stdout.splitlines()]
     assert hit["url"] == newsroom.story_url(crawled.base, newsroom.EDITED_SLUG)
     # The index follows the edit: the old wording no longer finds the story.
-    gone = run_cli("search", '"sin debate"', "--db", str(crawled.db))
+    gone = cli("search", '"sin debate"', "--db", crawled.db)
     assert gone.stdout.strip() == "No stories match."
 
 

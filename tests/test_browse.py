@@ -16,15 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.browse.metadata import build_metadata
-from newsarchive.browse.queries import DROPPED_OFF_SQL, QUERIES, weekly_sql
-from newsarchive.browse.server import is_loopback
-from newsarchive.browse.tables import ArchiveTables, NotAnArchive, inspect_archive
 from newsarchive.items import Story
 from newsarchive.storage import Archive
-from newsarchive.storage.overview import weekly_coverage
-from tests.browsing import browsing, demo_archive, free_port, headlines_with_word
-from tests.conftest import run_cli
+from newsarchive.views.browse.metadata import build_metadata
+from newsarchive.views.browse.queries import DROPPED_OFF_SQL, QUERIES, weekly_sql
+from newsarchive.views.browse.server import is_loopback
+from newsarchive.views.browse.tables import ArchiveTables, NotAnArchive, inspect_archive
+from tests.browsing import browsing, demo_archive, headlines_with_word
+from tests.helpers import free_port, stored, story
 
 # Where a write could be attempted: table, row, canned query, and Datasette 1.0's write API.
 WRITE_PATHS = ("/stories", "/stories/1", "/latest_crawl_runs", "/-/create", "/stories/-/insert")
@@ -37,29 +36,22 @@ FTS5_EXTERNAL = (
 @pytest.fixture
 def archive(db_path: Path) -> Iterator[Archive]:
     """Browsing serves SQLite files only: the archive of these tests is one."""
-    archive = Archive.open(str(db_path))
-    yield archive
-    archive.close()
+    with Archive.open(str(db_path)) as archive:
+        yield archive
 
 
-def story(slug: str, tag: str, run_day: str, page: int = 1, **fields) -> Story:
+def listed(slug: str, tag: str, run_day: str, page: int = 1, **fields) -> Story:
+    """The story `slug`, as a crawl on `run_day` saw it on page `page` of `tag`."""
     values = {
         "url": f"https://news.example.org/{slug}/",
         "headline": slug.replace("-", " ").title(),
-        "site": "news.example.org",
-        "tag": tag,
+        "teaser": None,
         "listing_url": f"https://news.example.org/tag/{tag.lower()}/",
         "page_number": page,
         "position": 1,
         "fetched_at": f"{run_day}T06:00:00+00:00",
     }
-    return Story(**(values | fields))
-
-
-def crawl(archive: Archive, stories: list[Story]) -> None:
-    run = archive.begin_run(["https://news.example.org/tag/peru/"])
-    archive.store(run, stories)
-    archive.finish_run(run, "finished", pages=2, errors=0)
+    return story(0, tag, **(values | fields))
 
 
 def execute(db: Path, *statements: str) -> None:
@@ -172,14 +164,14 @@ def test_metadata_leaves_out_what_the_archive_lacks_and_uses_what_it_has() -> No
 def test_dropped_off_lists_stories_gone_from_a_tags_first_page(
     archive: Archive, db_path: Path
 ) -> None:
-    crawl(archive, [story(s, "Peru", "2024-08-01") for s in ("lead", "second", "third")])
-    crawl(archive, [story("bolivia-only", "Bolivia", "2024-08-01")])
-    crawl(
+    stored(archive, [listed(s, "Peru", "2024-08-01") for s in ("lead", "second", "third")])
+    stored(archive, [listed("bolivia-only", "Bolivia", "2024-08-01")])
+    stored(
         archive,
         [
-            story("newest", "Peru", "2024-08-02"),
-            story("lead", "Peru", "2024-08-02"),
-            story("second", "Peru", "2024-08-02", page=2),
+            listed("newest", "Peru", "2024-08-02"),
+            listed("lead", "Peru", "2024-08-02"),
+            listed("second", "Peru", "2024-08-02", page=2),
         ],
     )
     with sqlite3.connect(db_path) as conn:
@@ -191,15 +183,15 @@ def test_dropped_off_lists_stories_gone_from_a_tags_first_page(
 
 
 def test_weekly_sql_and_report_count_the_same_weeks(archive: Archive, db_path: Path) -> None:
-    crawl(
+    stored(
         archive,
         [
-            story("mon", "Peru", "2024-08-01", published_at="2024-07-01"),
-            story("sun", "Peru", "2024-08-01", published_at="2024-07-07T23:30:00-05:00"),
-            story("next-mon", "Peru", "2024-08-01", published_at="2024-07-08"),
-            story("undated", "Peru", "2024-08-01"),  # first seen Thursday 2024-08-01
-            story("month-only", "Bolivia", "2024-08-01", published_at="2024-07"),
-            story("late", "Bolivia", "2024-08-01", published_at="2024-07-30"),
+            listed("mon", "Peru", "2024-08-01", published_at="2024-07-01"),
+            listed("sun", "Peru", "2024-08-01", published_at="2024-07-07T23:30:00-05:00"),
+            listed("next-mon", "Peru", "2024-08-01", published_at="2024-07-08"),
+            listed("undated", "Peru", "2024-08-01"),  # first seen Thursday 2024-08-01
+            listed("month-only", "Bolivia", "2024-08-01", published_at="2024-07"),
+            listed("late", "Bolivia", "2024-08-01", published_at="2024-07-30"),
         ],
     )
     with sqlite3.connect(db_path) as conn:
@@ -211,47 +203,49 @@ def test_weekly_sql_and_report_count_the_same_weeks(archive: Archive, db_path: P
         ("2024-07-29", "Bolivia", 2),
         ("2024-07-29", "Peru", 1),
     ]
-    assert [(w.week.isoformat(), w.tag, w.stories) for w in weekly_coverage(archive)] == sparse
+    assert [
+        (w.week.isoformat(), w.tag, w.stories) for w in archive.overview.weekly_coverage()
+    ] == sparse
     assert len(every) == 5 * 2  # weeks of 1, 8, 15, 22, 29 July, each for both tags
     assert ("2024-07-15", "Peru", 0) in every
     assert set(sparse) <= set(every)
 
 
 def test_tags_of_two_sites_are_told_apart(archive: Archive, db_path: Path) -> None:
-    crawl(
+    stored(
         archive,
         [
-            story("a", "Peru", "2024-08-01"),
-            story("b", "Peru", "2024-08-01", url="https://other.example.net/b/", site="other.example.net"),
+            listed("a", "Peru", "2024-08-01"),
+            listed("b", "Peru", "2024-08-01", url="https://other.example.net/b/", site="other.example.net"),
         ],
     )  # fmt: skip
     with sqlite3.connect(db_path) as conn:
         tags = {tag for _week, tag, _n in conn.execute(weekly_sql())}
     assert tags == {"Peru (news.example.org)", "Peru (other.example.net)"}
-    assert {w.tag for w in weekly_coverage(archive)} == tags
+    assert {w.tag for w in archive.overview.weekly_coverage()} == tags
 
 
 # -- the command --------------------------------------------------------------------------------
 
 
 def test_browse_refuses_what_it_cannot_serve(
-    tmp_path: Path, archive: Archive, db_path: Path
+    tmp_path: Path, archive: Archive, db_path: Path, cli
 ) -> None:
     archive.close()
-    missing = run_cli("browse", "--db", str(tmp_path / "nothing.sqlite"))
+    missing = cli("browse", "--db", str(tmp_path / "nothing.sqlite"))
     assert missing.returncode == 5
     assert missing.stderr.startswith("newsarchive: error: no archive at")
 
-    remote = run_cli("browse", "--db", "postgresql+psycopg://reader@db.example.org/news")
+    remote = cli("browse", "--db", "postgresql+psycopg://reader@db.example.org/news")
     assert remote.returncode == 2
     assert "needs a SQLite archive file" in remote.stderr
 
-    assert run_cli("browse", "--db", str(db_path), "--port", "0").returncode == 2
+    assert cli("browse", "--db", str(db_path), "--port", "0").returncode == 2
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = str(taken.getsockname()[1])
-        busy = run_cli("browse", "--db", str(db_path), "--port", port)
+        busy = cli("browse", "--db", str(db_path), "--port", port)
     assert busy.returncode == 2
     assert f"port {port}" in busy.stderr
     assert "Traceback" not in missing.stderr + remote.stderr + busy.stderr

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from newsarchive.browse.queries import weekly_sql
-from newsarchive.browse.tables import inspect_archive
+from newsarchive.views.browse.queries import weekly_sql
+from newsarchive.views.browse.tables import inspect_archive
 from tests.browsing import (
     ARTIFACTS,
     browsing,
@@ -27,7 +27,7 @@ from tests.browsing import (
     headlines_containing,
     headlines_with_word,
 )
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 

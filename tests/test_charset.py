@@ -10,7 +10,7 @@ from scrapy.utils.test import get_crawler
 
 from newsarchive.extract import extract_listing
 from newsarchive.middlewares.charset import CharsetMiddleware, better_encoding
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 
 LISTINGS = FIXTURES / "listings"
 # A footer pasted from a cp1252 editor: "©", "–", "í", "·" and "é" as single cp1252 bytes —

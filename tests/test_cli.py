@@ -3,35 +3,20 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from newsarchive.cli import main
-from newsarchive.items import Story
 from newsarchive.storage import Archive
+from tests.helpers import stored, story
 
 
 @pytest.fixture
-def filled(db: str) -> str:
-    archive = Archive.open(db)
-    run = archive.begin_run(["https://news.example.org/tag/peru/"])
-    archive.store(
-        run,
-        [
-            Story(
-                url=f"https://news.example.org/2024/07/s{n}/",
-                headline=f"Perú headline {n}",
-                site="news.example.org",
-                tag="Peru",
-                listing_url="https://news.example.org/tag/peru/",
-                page_number=1,
-                position=n,
-            )
-            for n in range(1, 4)
-        ],
-    )
-    archive.close()
+def filled(archive: Archive, db: str) -> str:
+    stored(archive, [story(n, headline=f"Perú headline {n}") for n in range(1, 4)])
     return db
 
 
@@ -85,3 +70,19 @@ def test_unknown_database_url_is_one_line(capsys) -> None:
     err = capsys.readouterr().err
     assert code == 5
     assert "hunter2" not in err and err.count("\n") == 1
+
+
+# Loaded only by the commands that need them, when they run.
+HEAVY = ("scrapy", "twisted", "sqlalchemy", "alembic", "parsel", "lxml", "datasette", "redis")
+
+
+def test_the_command_line_starts_without_its_heavy_packages() -> None:
+    """`--help` of every command builds every parser; none of them loads what only running a
+    command needs (benchmarks/startup.py measures the time this saves)."""
+    probe = (
+        "import sys; from newsarchive.cli import build_parser; build_parser(); "
+        "print(' '.join(sorted({name.split('.')[0] for name in sys.modules})))"
+    )
+    loaded = set(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                                check=True).stdout.split())  # fmt: skip
+    assert not loaded & set(HEAVY)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from newsarchive.cli.errors import CLIError
 from newsarchive.storage import Archive
-from tests.conftest import FAST, ROOT, run_cli
 from tests.faultserver import FaultServer, page, slow, stall
+from tests.helpers import FAST, ROOT, run_cli
 from tests.sites import chain_pages
 
 TAG = "/tag/litio/"
@@ -129,15 +129,12 @@ def test_export_reads_one_snapshot_while_a_crawl_writes(
     crawl = crawl_process(faults.base + TAG, db)
     try:
         wait_until(lambda: count(db) >= 10)
-        archive = Archive.open(str(db), create=False)
-        try:
-            rows = archive.iter_stories(batch_size=5)  # streamed: the read stays open
+        with Archive.open(str(db), create=False) as archive:
+            rows = archive.read.iter_stories(batch_size=5)  # streamed: the read stays open
             exported = [next(rows)]
             at_start = count(db)
             wait_until(lambda: count(db) >= at_start + 10)  # the crawl commits meanwhile
             exported += list(rows)
-        finally:
-            archive.close()
         # One committed state: whole batches of 5, each story with its tag, none from later.
         assert len(exported) % 5 == 0
         assert len(exported) <= at_start < count(db)

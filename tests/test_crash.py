@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAST, ROOT, run_cli
 from tests.crawlproc import MARKER
 from tests.faultserver import FaultServer, page, stall
+from tests.helpers import FAST, ROOT, run_cli
 from tests.sites import chain_pages
 
 TAG = "/tag/mineria/"

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import FAST, ROOT, rows, run_cli
+from tests.helpers import FAST, ROOT, rows, run_cli
 from tests.sites import write_chain
 
 
@@ -68,7 +68,7 @@ CRAWL_TWICE = """
 import json, sys
 from newsarchive.crawl.api import crawl
 from newsarchive.crawl.options import CrawlOptions
-from tests.conftest import FAST_SETTINGS
+from tests.helpers import FAST_SETTINGS
 
 base, first_db, second_db = sys.argv[1:]
 for url, db in ((base + "/tag/one/", first_db), (base + "/tag/two/", second_db)):

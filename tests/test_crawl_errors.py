@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAST, rows, run_cli
+from tests.helpers import FAST, free_port, rows, run_cli
 from tests.sites import write_chain
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def snapshot(db: str) -> list[tuple]:
@@ -62,7 +55,7 @@ def test_failed_crawl_is_one_line_and_changes_nothing(filled, path, code, messag
 def test_unreachable_host(filled) -> None:
     archive, _ = filled
     before = snapshot(archive)
-    url = f"http://127.0.0.1:{closed_port()}/tag/x/"
+    url = f"http://127.0.0.1:{free_port()}/tag/x/"
     result = run_cli("crawl", url, "--db", archive, *FAST)
     assert result.returncode == 3
     assert f"cannot crawl {url}" in result.stderr

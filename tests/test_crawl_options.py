@@ -6,7 +6,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from tests.conftest import FAST, run_cli
+from tests.helpers import FAST, run_cli
 from tests.sites import write_chain
 
 

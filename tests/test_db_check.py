@@ -7,27 +7,21 @@ from pathlib import Path
 
 from newsarchive.cli.errors import CLIError
 from newsarchive.storage import Archive
-from tests.conftest import run_cli
-from tests.test_storage import story
+from tests.helpers import stored, story
 
 
 def make_archive(db: Path, stories: int = 3) -> None:
-    archive = Archive.open(str(db))
-    try:
-        run = archive.begin_run(["https://news.example.org/tag/peru/"])
-        archive.store(run, [story(n) for n in range(1, stories + 1)])
-        archive.finish_run(run, "finished", pages=1, errors=0)
-    finally:
-        archive.close()
+    with Archive.open(str(db)) as archive:
+        stored(archive, [story(n) for n in range(1, stories + 1)])
 
 
 def counts(output: str) -> dict[str, str]:
     return dict(line.split(": ", 1) for line in output.splitlines() if ": " in line)
 
 
-def test_healthy_archive_passes_with_counts(db_path: Path) -> None:
+def test_healthy_archive_passes_with_counts(db_path: Path, cli) -> None:
     make_archive(db_path)
-    result = run_cli("db", "check", "--db", str(db_path))
+    result = cli("db", "check", "--db", db_path)
     assert result.returncode == 0, result.stderr
     found = counts(result.stdout)
     assert found["archive"] == str(db_path)
@@ -37,7 +31,7 @@ def test_healthy_archive_passes_with_counts(db_path: Path) -> None:
     assert result.stdout.strip().endswith("no problems found")
 
 
-def test_orphans_and_unsighted_stories_fail_the_check(db_path: Path) -> None:
+def test_orphans_and_unsighted_stories_fail_the_check(db_path: Path, cli) -> None:
     make_archive(db_path)
     with sqlite3.connect(db_path) as conn:  # foreign keys are off in a plain connection
         conn.execute("DELETE FROM sightings WHERE story_id = 1")
@@ -46,7 +40,7 @@ def test_orphans_and_unsighted_stories_fail_the_check(db_path: Path) -> None:
             "INSERT INTO sightings (story_id, run_id, listing_url, page_number, position, seen_at)"
             " VALUES (999, 1, 'https://news.example.org/tag/peru/', 1, 1, '2024-08-01')"
         )
-    result = run_cli("db", "check", "--db", str(db_path))
+    result = cli("db", "check", "--db", db_path)
     assert result.returncode == CLIError.CHECK_FAILED
     found = counts(result.stdout)
     assert found["stories without sightings"] == "1"
@@ -59,7 +53,7 @@ def test_orphans_and_unsighted_stories_fail_the_check(db_path: Path) -> None:
     )
 
 
-def test_corrupted_file_is_reported_without_traceback(db_path: Path) -> None:
+def test_corrupted_file_is_reported_without_traceback(db_path: Path, cli) -> None:
     make_archive(db_path, stories=400)
     with sqlite3.connect(db_path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -68,7 +62,7 @@ def test_corrupted_file_is_reported_without_traceback(db_path: Path) -> None:
     for offset in range(3 * page_size + 100, len(data) - page_size, 2 * page_size):
         data[offset : offset + 64] = b"\xa5" * 64  # scribble over several b-tree pages
     db_path.write_bytes(bytes(data))
-    result = run_cli("db", "check", "--db", str(db_path))
+    result = cli("db", "check", "--db", db_path)
     assert result.returncode in (CLIError.CHECK_FAILED, CLIError.DATABASE)
     assert "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
@@ -77,8 +71,8 @@ def test_corrupted_file_is_reported_without_traceback(db_path: Path) -> None:
         assert int(counts(result.stdout)["integrity check errors"].split()[0]) > 0
 
 
-def test_missing_archive_is_a_clean_error(tmp_path: Path) -> None:
-    result = run_cli("db", "check", "--db", str(tmp_path / "none.sqlite"))
+def test_missing_archive_is_a_clean_error(tmp_path: Path, cli) -> None:
+    result = cli("db", "check", "--db", tmp_path / "none.sqlite")
     assert result.returncode == CLIError.DATABASE
     assert result.stderr.strip() == f"newsarchive: error: no archive at {tmp_path / 'none.sqlite'}"
     assert not (tmp_path / "none.sqlite").exists()

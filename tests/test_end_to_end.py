@@ -9,10 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import FAST, FIXTURES, ROOT, rows, run_cli
+from tests.helpers import FAST, FIXTURES, ROOT, rows, run_cli
 
 
-def test_wordpress_tag_archive_crawl_rerun_and_export(serve, db: str) -> None:
+def test_wordpress_tag_archive_crawl_rerun_and_export(serve, db: str, cli) -> None:
     base = serve(FIXTURES / "wordpress_tag")
     truth = json.loads((FIXTURES / "wordpress_tag" / "truth.json").read_text(encoding="utf-8"))
 
@@ -40,7 +40,7 @@ def test_wordpress_tag_archive_crawl_rerun_and_export(serve, db: str) -> None:
         (0, 50),
     ]
 
-    exported = run_cli("export", "--db", db, "--format", "csv")
+    exported = cli("export", "--db", db, "--format", "csv")
     assert exported.returncode == 0, exported.stderr
     records = list(csv.DictReader(io.StringIO(exported.stdout)))
     assert len(records) == 50

@@ -6,46 +6,95 @@ import csv
 import io
 import json
 
-from newsarchive import export
+from newsarchive.storage import Archive
+from newsarchive.views import export
+from tests.helpers import stored, story
 
-RECORD = {
-    "url": "https://news.example.org/a/",
+FIELDS = {
     "headline": "Perú’s “Third Takeover”",
     "teaser": '=HYPERLINK("http://evil")',
-    "published_at": None,
     "author": "-Ana",
-    "image_url": None,
-    "site": "news.example.org",
-    "tags": ["Bolivia", "Peru"],
-    "first_seen_at": None,
-    "last_seen_at": None,
 }
 
 
-def test_jsonl_is_real_utf8() -> None:
+def fill(archive: Archive, count: int) -> None:
+    """`count` alike stories, each listed under Peru, then under Bolivia."""
+    for tag in ("Peru", "Bolivia"):
+        stored(archive, [story(n, tag, **FIELDS) for n in range(1, count + 1)])
+
+
+def written(archive: Archive, fmt: str) -> tuple[int, str]:
     out = io.StringIO()
-    assert export.write([RECORD, RECORD], out, "jsonl") == 2
-    lines = out.getvalue().splitlines()
+    return export.write_stories(archive, out, fmt), out.getvalue()
+
+
+def test_jsonl_is_real_utf8(archive: Archive) -> None:
+    fill(archive, 2)
+    count, text = written(archive, "jsonl")
+    assert count == 2
+    lines = text.splitlines()
     assert len(lines) == 2
     assert "Perú’s “Third Takeover”" in lines[0]
     assert json.loads(lines[0])["tags"] == ["Bolivia", "Peru"]
 
 
-def test_json_is_one_array() -> None:
-    out = io.StringIO()
-    export.write([RECORD] * 3, out, "json")
-    assert len(json.loads(out.getvalue())) == 3
-    empty = io.StringIO()
-    export.write([], empty, "json")
-    assert json.loads(empty.getvalue()) == []
+def test_json_is_one_array(archive: Archive) -> None:
+    assert json.loads(written(archive, "json")[1]) == []
+    fill(archive, 3)
+    assert len(json.loads(written(archive, "json")[1])) == 3
 
 
-def test_csv_header_tags_and_formula_neutralised() -> None:
-    out = io.StringIO()
-    export.write([RECORD], out, "csv")
-    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+def test_csv_header_tags_and_formula_neutralised(archive: Archive) -> None:
+    fill(archive, 1)
+    rows = list(csv.DictReader(io.StringIO(written(archive, "csv")[1])))
     assert list(rows[0]) == list(export.FIELDS)
     assert rows[0]["tags"] == "Bolivia; Peru"
     assert rows[0]["teaser"] == '\'=HYPERLINK("http://evil")'
     assert rows[0]["author"] == "'-Ana"
-    assert rows[0]["headline"] == RECORD["headline"]
+    assert rows[0]["headline"] == FIELDS["headline"]
+
+
+# Every character JSON or a spreadsheet treats specially, and some text that merely looks odd.
+AWKWARD = [
+    "".join(map(chr, range(1, 32))) + '\x7f "quoted" \\back\\slash /slash',
+    "\u2028 line and paragraph \u2029 separators",
+    "Perú, Ñandú, 東京, 🙂 and a BOM \ufeff, e\u0301 combined",
+    "=1+1", "+cmd", "-Ana", "@SUM(A1)", "\tTabbed", "\rReturned", "'quoted already",
+    "", "}, {\"url\": \"https://fake.example/\"}",
+]  # fmt: skip
+
+
+def test_exports_write_any_text_as_python_would(archive: Archive, db: str) -> None:
+    """The database writes the JSON text and the spreadsheet guard: byte for byte what
+    json.dumps and the csv module write for the same values."""
+    texts = AWKWARD + (["with a NUL \x00 inside"] if db.endswith(".sqlite") else [])
+    moments = ["2024-08-01T12:00:00+00:00", "2024-08-02T03:04:05.000678+00:00"]
+    stored(archive, [
+        story(n, tag=text or "Peru", headline=text or "Headline", teaser=text, author=text,
+              fetched_at=moments[n % 2])
+        for n, text in enumerate(texts)
+    ])  # fmt: skip
+    expected = [
+        {**record, "first_seen_at": record["first_seen_at"].isoformat(),
+         "last_seen_at": record["last_seen_at"].isoformat()}
+        for record in archive.read.iter_stories()
+    ]  # fmt: skip
+    lines = written(archive, "jsonl")[1].split("\n")[:-1]
+    assert lines == [
+        json.dumps({name: record[name] for name in export.FIELDS}, ensure_ascii=False)
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        for record in expected
+    ]  # fmt: skip
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(export.FIELDS)
+    for record in expected:
+        record["tags"] = "; ".join(record["tags"])
+        writer.writerow([_guarded(record[name]) for name in export.FIELDS])
+    assert written(archive, "csv")[1] == out.getvalue()
+
+
+def _guarded(value: object) -> object:
+    if isinstance(value, str) and value.startswith(export.FORMULA_START):
+        return "'" + value
+    return value

@@ -11,34 +11,33 @@ from pathlib import Path
 import pytest
 
 from newsarchive.storage import Archive
-from tests.conftest import run_cli
-from tests.test_storage import story
+from tests.helpers import slugs, stored, story
 
 
 @pytest.fixture
 def filled(archive: Archive, db: str) -> str:
-    run = archive.begin_run(["https://news.example.org/tag/peru/"], {"DOWNLOAD_DELAY": 1.0})
-    archive.store(run, [
+    stored(archive, [
         story(1, published_at="2024-07-01", headline="=cmd|' /C calc'!A0"),
         story(2, published_at="2024-07-15T10:00:00-05:00", tag="Bolivia", teaser="Año, niño"),
         story(3, published_at=None, fetched_at="2024-09-01T00:00:00+00:00"),
-    ])  # fmt: skip
-    archive.finish_run(run, "finished", pages=1, errors=0)
-    archive.begin_run(["https://news.example.org/tag/chile/"])  # saw nothing exported
+    ], DOWNLOAD_DELAY=1.0)  # fmt: skip
+    archive.runs.begin(["https://news.example.org/tag/chile/"])  # saw nothing exported
     return db
 
 
-def export(db: str, *args: str) -> str:
-    result = run_cli("export", "--db", db, *args)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+@pytest.fixture
+def export(cli):
+    """`export(db, ARGS…)`: run `newsarchive export` in this process; its output."""
+
+    def run(db: str, *args: str) -> str:
+        result = cli("export", "--db", db, *args)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    return run
 
 
-def slugs(jsonl: str) -> list[str]:
-    return [json.loads(line)["url"].split("/")[-2] for line in jsonl.splitlines()]
-
-
-def test_filters_by_tag_and_published_dates(filled: str) -> None:
+def test_filters_by_tag_and_published_dates(filled: str, export) -> None:
     assert slugs(export(filled, "--format", "jsonl", "--tag", "bolivia")) == ["story-2"]
     assert slugs(export(filled, "--format", "jsonl", "--since", "2024-07-02")) == ["story-2"]
     assert slugs(export(filled, "--format", "jsonl", "--until", "2024-07-15")) == [
@@ -47,7 +46,7 @@ def test_filters_by_tag_and_published_dates(filled: str) -> None:
     assert slugs(export(filled, "--format", "jsonl", "--site", "elsewhere.org")) == []
 
 
-def test_first_seen_dates_and_fields(filled: str) -> None:
+def test_first_seen_dates_and_fields(filled: str, export) -> None:
     out = export(filled, "--format", "jsonl", "--since", "2024-08-15", "--first-seen",
                  "--fields", "url,date_source,first_seen_at")  # fmt: skip
     (record,) = [json.loads(line) for line in out.splitlines()]
@@ -55,13 +54,13 @@ def test_first_seen_dates_and_fields(filled: str) -> None:
     assert record["first_seen_at"] == "2024-09-01T00:00:00+00:00"
 
 
-def test_unknown_field_is_a_usage_error(filled: str) -> None:
-    result = run_cli("export", "--db", str(filled), "--format", "csv", "--fields", "url,body")
+def test_unknown_field_is_a_usage_error(filled: str, cli) -> None:
+    result = cli("export", "--db", filled, "--format", "csv", "--fields", "url,body")
     assert result.returncode == 2
     assert "unknown field 'body'" in result.stderr
 
 
-def test_excel_csv_has_a_bom_and_neutralised_formulas(filled: str, tmp_path: Path) -> None:
+def test_excel_csv_has_a_bom_and_neutralised_formulas(filled: str, tmp_path: Path, export) -> None:
     out = tmp_path / "stories.csv"
     export(filled, "--excel", "-o", str(out))
     data = out.read_bytes()
@@ -74,7 +73,7 @@ def test_excel_csv_has_a_bom_and_neutralised_formulas(filled: str, tmp_path: Pat
     assert json.loads(plain)[0]["headline"] == "=cmd|' /C calc'!A0"  # JSON keeps text exact
 
 
-def test_bundle_is_a_checked_data_package(filled: str, tmp_path: Path) -> None:
+def test_bundle_is_a_checked_data_package(filled: str, tmp_path: Path, export) -> None:
     target = tmp_path / "dataset"
     out = export(filled, "--bundle", str(target), "--tag", "Peru")
     assert out.startswith(f"Wrote 2 stories from 1 run(s) to {target}/")
@@ -106,15 +105,15 @@ def test_bundle_is_a_checked_data_package(filled: str, tmp_path: Path) -> None:
         assert len(list(csv.DictReader(data))) == 2
 
 
-def test_bundle_never_replaces_other_files(filled: str, tmp_path: Path) -> None:
+def test_bundle_never_replaces_other_files(filled: str, tmp_path: Path, export, cli) -> None:
     target = tmp_path / "dataset"
     target.mkdir()
     (target / "notes.txt").write_text("mine")
-    result = run_cli("export", "--db", str(filled), "--bundle", str(target), "--force")
+    result = cli("export", "--db", filled, "--bundle", str(target), "--force")
     assert result.returncode == 6
     assert (target / "notes.txt").read_text() == "mine"
     export(filled, "--bundle", str(tmp_path / "b"))
-    again = run_cli("export", "--db", str(filled), "--bundle", str(tmp_path / "b"))
+    again = cli("export", "--db", filled, "--bundle", str(tmp_path / "b"))
     assert again.returncode == 6 and "use --force" in again.stderr
     export(filled, "--bundle", str(tmp_path / "b"), "--format", "jsonl", "--force")
     assert (tmp_path / "b" / "stories.jsonl").exists()

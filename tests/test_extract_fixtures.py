@@ -11,7 +11,7 @@ from parsel import Selector
 from newsarchive.demo import site_root
 from newsarchive.extract import extract_listing
 from newsarchive.extract.tag import tag_from_url
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 
 BASE = "https://news.example.org"
 

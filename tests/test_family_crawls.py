@@ -10,8 +10,8 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tests.conftest import FAST, run_cli
 from tests.family_sites import PAGES, build_sites, serve_pages
+from tests.helpers import FAST, run_cli
 
 
 def test_crawl_follows_each_family_to_its_last_page(tmp_path: Path) -> None:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_crawl
 from tests.faultserver import (
     FaultServer,
     Reply,
@@ -26,6 +25,7 @@ from tests.faultserver import (
     stall,
     status,
 )
+from tests.helpers import run_crawl
 from tests.sites import ARTICLE, PAGE, chain_pages, listing_html, page_path
 
 TAG = "/tag/andes/"

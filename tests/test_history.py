@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from newsarchive.storage import Archive
-from tests.test_storage import story
+from tests.helpers import story
 
 DAY = "2024-08-0{}T12:00:00+00:00"
 
 
 def test_changed_headline_and_teaser_keep_the_earlier_values(archive: Archive) -> None:
-    run = archive.begin_run([])
-    archive.store(run, [story(1, fetched_at=DAY.format(1))])
-    archive.store(run, [story(1, fetched_at=DAY.format(2))])
-    archive.store(run, [story(1, headline="Headline 1, corrected", fetched_at=DAY.format(3))])
-    archive.store(run, [story(1, headline="Headline 1, corrected", teaser="New teaser",
+    run = archive.runs.begin([])
+    archive.write.store(run, [story(1, fetched_at=DAY.format(1))])
+    archive.write.store(run, [story(1, fetched_at=DAY.format(2))])
+    archive.write.store(run, [story(1, headline="Headline 1, corrected", fetched_at=DAY.format(3))])
+    archive.write.store(run, [story(1, headline="Headline 1, corrected", teaser="New teaser",
                               fetched_at=DAY.format(5))])  # fmt: skip
-    record = archive.story(story(1).url)
+    record = archive.read.story(story(1).url)
     assert (record["headline"], record["teaser"]) == ("Headline 1, corrected", "New teaser")
-    first, second = archive.versions(record["id"])
+    first, second = archive.read.versions(record["id"])
     assert (first["headline"], first["teaser"]) == ("Headline 1", "Teaser 1")
     assert first["first_seen_at"].day == 1 and first["last_seen_at"].day == 2
     assert first["replaced_at"].day == 3
@@ -26,59 +26,59 @@ def test_changed_headline_and_teaser_keep_the_earlier_values(archive: Archive) -
 
 
 def test_author_date_and_image_changes_are_versions_too(archive: Archive) -> None:
-    run = archive.begin_run([])
-    archive.store(
+    run = archive.runs.begin([])
+    archive.write.store(
         run, [story(1, author="Ana", published_at="2024-07-01", fetched_at=DAY.format(1))]
     )
-    archive.store(run, [story(1, author="Ana Quispe", published_at="2024-07-01",
+    archive.write.store(run, [story(1, author="Ana Quispe", published_at="2024-07-01",
                               image_url="https://news.example.org/a.jpg", fetched_at=DAY.format(2))])  # fmt: skip
-    (version,) = archive.versions(archive.story(story(1).url)["id"])
+    (version,) = archive.read.versions(archive.read.story(story(1).url)["id"])
     assert (version["author"], version["image_url"]) == ("Ana", None)
 
 
 def test_a_missing_field_is_not_a_change(archive: Archive) -> None:
-    run = archive.begin_run([])
-    archive.store(run, [story(1, author="Ana", fetched_at=DAY.format(1))])
-    archive.store(run, [story(1, teaser=None, author=None, fetched_at=DAY.format(2))])
-    assert archive.versions(archive.story(story(1).url)["id"]) == []
+    run = archive.runs.begin([])
+    archive.write.store(run, [story(1, author="Ana", fetched_at=DAY.format(1))])
+    archive.write.store(run, [story(1, teaser=None, author=None, fetched_at=DAY.format(2))])
+    assert archive.read.versions(archive.read.story(story(1).url)["id"]) == []
 
 
 def test_replaying_an_older_run_changes_neither_values_nor_history(archive: Archive) -> None:
-    first = archive.begin_run([])
-    archive.store(first, [story(1, fetched_at=DAY.format(1))])
-    second = archive.begin_run([])
-    archive.store(second, [story(1, headline="Edited", fetched_at=DAY.format(2))])
-    result = archive.replay_run(first, [story(1, fetched_at=DAY.format(1)),
+    first = archive.runs.begin([])
+    archive.write.store(first, [story(1, fetched_at=DAY.format(1))])
+    second = archive.runs.begin([])
+    archive.write.store(second, [story(1, headline="Edited", fetched_at=DAY.format(2))])
+    result = archive.write.replay(first, [story(1, fetched_at=DAY.format(1)),
                                         story(2, fetched_at=DAY.format(1))])  # fmt: skip
     assert (result.new, result.existing) == (1, 0)  # story 1 was first stored by this run
-    record = archive.story(story(1).url)
+    record = archive.read.story(story(1).url)
     assert record["headline"] == "Edited"
-    assert len(archive.versions(record["id"])) == 1
-    assert archive.story(story(2).url)["first_run_id"] == first
-    assert [s["run_id"] for s in archive.sightings(record["id"])] == [first, second]
+    assert len(archive.read.versions(record["id"])) == 1
+    assert archive.read.story(story(2).url)["first_run_id"] == first
+    assert [s["run_id"] for s in archive.read.sightings(record["id"])] == [first, second]
 
 
 def test_replaying_the_latest_run_corrects_values_without_a_version(archive: Archive) -> None:
-    run = archive.begin_run([])
-    archive.store(run, [story(1, headline="Read more", fetched_at=DAY.format(1))])
-    archive.replay_run(run, [story(1, fetched_at=DAY.format(1))])
-    record = archive.story(story(1).url)
+    run = archive.runs.begin([])
+    archive.write.store(run, [story(1, headline="Read more", fetched_at=DAY.format(1))])
+    archive.write.replay(run, [story(1, fetched_at=DAY.format(1))])
+    record = archive.read.story(story(1).url)
     assert record["headline"] == "Headline 1"
-    assert archive.versions(record["id"]) == []
-    assert len(archive.sightings(record["id"])) == 1
+    assert archive.read.versions(record["id"]) == []
+    assert len(archive.read.sightings(record["id"])) == 1
 
 
 def test_replay_finding_a_story_earlier_moves_its_first_sighting(archive: Archive) -> None:
-    first, second = archive.begin_run([]), archive.begin_run([])
-    archive.store(second, [story(1, fetched_at=DAY.format(2))])
-    archive.replay_run(first, [story(1, fetched_at=DAY.format(1))])
-    record = archive.story(story(1).url)
+    first, second = archive.runs.begin([]), archive.runs.begin([])
+    archive.write.store(second, [story(1, fetched_at=DAY.format(2))])
+    archive.write.replay(first, [story(1, fetched_at=DAY.format(1))])
+    record = archive.read.story(story(1).url)
     assert (record["first_run_id"], record["first_seen_at"].day) == (first, 1)
     assert record["last_seen_at"].day == 2
 
 
 def test_known_urls_answers_from_the_archive_only(archive: Archive) -> None:
-    archive.store(archive.begin_run([]), [story(n) for n in range(1, 4)])
+    archive.write.store(archive.runs.begin([]), [story(n) for n in range(1, 4)])
     asked = [story(n).url for n in range(2, 6)]
-    assert archive.known_urls(asked) == {story(2).url, story(3).url}
-    assert archive.known_urls([]) == set()
+    assert archive.read.known_urls(asked) == {story(2).url, story(3).url}
+    assert archive.read.known_urls([]) == set()

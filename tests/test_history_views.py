@@ -5,44 +5,28 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from newsarchive.browse.queries import CHANGED_HEADLINES_SQL
-from newsarchive.items import Story
-from newsarchive.report.page import render
 from newsarchive.storage import Archive
-from newsarchive.storage.overview import changed_headlines
+from newsarchive.views.browse.queries import CHANGED_HEADLINES_SQL
+from newsarchive.views.report.page import render
+from tests.helpers import stored, story
 
 URL = "https://news.example.org/2024/07/march/"
 
 
-def sighting(headline: str, day: int) -> Story:
-    return Story(
-        url=URL,
-        headline=headline,
-        teaser="Teaser",
-        site="news.example.org",
-        tag="Peru",
-        listing_url="https://news.example.org/tag/peru/",
-        page_number=1,
-        position=1,
-        fetched_at=f"2024-07-{day:02d}T08:00:00+00:00",
-    )
-
-
 def rewritten(db_path: Path) -> Archive:
+    """An archive whose one story's headline was rewritten twice, a day apart."""
     archive = Archive.open(str(db_path))
     for day, headline in [(1, "Marchers Reach Lima"), (2, "Marchers Reach Lima Square"),
                           (3, "Police Block Marchers In Lima")]:  # fmt: skip
-        archive.store(archive.begin_run([]), [sighting(headline, day)])
+        seen = f"2024-07-{day:02d}T08:00:00+00:00"
+        stored(archive, [story(1, url=URL, headline=headline, teaser="Teaser", fetched_at=seen)])
     return archive
 
 
 def test_changed_headlines_pairs_each_version_with_its_successor(db_path: Path) -> None:
-    archive = rewritten(db_path)
-    try:
-        changes = [(c.old, c.new) for c in changed_headlines(archive)]
+    with rewritten(db_path) as archive:
+        changes = [(c.old, c.new) for c in archive.overview.changed_headlines()]
         html = render(archive)
-    finally:
-        archive.close()
     assert changes == [
         ("Marchers Reach Lima Square", "Police Block Marchers In Lima"),
         ("Marchers Reach Lima", "Marchers Reach Lima Square"),

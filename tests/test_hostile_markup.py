@@ -25,8 +25,8 @@ from newsarchive.extract.pagination import find_next_page
 from newsarchive.runtime.recorder import RunRecorder
 from newsarchive.spiders.tag import TagSpider
 from newsarchive.urls import canonical_url
-from tests.conftest import FAST, run_cli
 from tests.faultserver import FaultServer, page
+from tests.helpers import FAST, run_cli
 from tests.sites import listing_html
 
 URL = "https://news.example.org/tag/peru/page/3/"

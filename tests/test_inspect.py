@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from tests.conftest import FIXTURES, run_cli
+from tests.helpers import FIXTURES, run_cli
 
 LISTINGS = FIXTURES / "listings"
 STORY_KEYS = ["url", "headline", "teaser", "published_at", "author", "image_url",
@@ -21,11 +21,9 @@ CYRILLIC_PAGE = """<html><head><meta http-equiv="Content-Type" content="text/htm
 </main></body></html>"""
 
 
-def test_file_with_url_prints_the_documented_json(tmp_path: Path) -> None:
+def test_file_with_url_prints_the_documented_json(tmp_path: Path, cli) -> None:
     page = LISTINGS / "wordpress-classic-es.html"
-    result = run_cli(
-        "inspect", str(page), "--url", "https://vocesdelsur.example/tag/peru/", "--json"
-    )
+    result = cli("inspect", str(page), "--url", "https://vocesdelsur.example/tag/peru/", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert list(data) == ["url", "method", "next_page", "low_confidence", "stories"]
@@ -49,30 +47,30 @@ def test_text_report_shows_confidence_sources_and_precision(tmp_path: Path) -> N
     assert "by Ana Galán · confidence 0." in result.stdout
 
 
-def test_file_bytes_are_decoded_as_a_browser_would(tmp_path: Path) -> None:
+def test_file_bytes_are_decoded_as_a_browser_would(tmp_path: Path, cli) -> None:
     legacy = tmp_path / "cp1251.html"
     legacy.write_bytes(CYRILLIC_PAGE.encode("windows-1251"))
     with_bom = tmp_path / "bom.html"
     with_bom.write_bytes(b"\xef\xbb\xbf" + CYRILLIC_PAGE.replace("windows-1251", "utf-8").encode())
     for path in (legacy, with_bom):
-        result = run_cli("inspect", str(path), "--url", "https://novosti.example/", "--json")
+        result = cli("inspect", str(path), "--url", "https://novosti.example/", "--json")
         assert result.returncode == 0, result.stderr
         stories = json.loads(result.stdout)["stories"]
         assert stories[0]["headline"] == "Профсоюз шахтёров объявил забастовку в Кузбассе"
         assert stories[0]["url"] == "https://novosti.example/news/1"
 
 
-def test_file_links_resolve_against_the_canonical_url_by_default(tmp_path: Path) -> None:
-    result = run_cli("inspect", str(LISTINGS / "drupal-fr.html"))
+def test_file_links_resolve_against_the_canonical_url_by_default(tmp_path: Path, cli) -> None:
+    result = cli("inspect", str(LISTINGS / "drupal-fr.html"))
     assert result.returncode == 0, result.stderr
     assert "Method:    drupal" in result.stdout
     assert "https://terresolidaire.example/actualites/2024/07/" in result.stdout
 
 
-def test_file_without_any_page_url_is_a_usage_error(tmp_path: Path) -> None:
+def test_file_without_any_page_url_is_a_usage_error(tmp_path: Path, cli) -> None:
     page = tmp_path / "page.html"
     page.write_text(CYRILLIC_PAGE, encoding="utf-8")
-    result = run_cli("inspect", str(page))
+    result = cli("inspect", str(page))
     assert result.returncode == 2
     assert "give --url PAGE_URL" in result.stderr
     assert "Traceback" not in result.stderr
@@ -100,9 +98,9 @@ def test_url_is_fetched_from_loopback_obeying_robots(tmp_path: Path, serve) -> N
     )  # fmt: skip
 
 
-def test_page_without_stories_still_reports_and_exits_non_zero(tmp_path: Path) -> None:
+def test_page_without_stories_still_reports_and_exits_non_zero(tmp_path: Path, cli) -> None:
     page = tmp_path / "empty.html"
     page.write_text("<html><body><p>Nothing here.</p></body></html>", encoding="utf-8")
-    result = run_cli("inspect", str(page), "--url", "https://x.example/tag/none/", "--json")
+    result = cli("inspect", str(page), "--url", "https://x.example/tag/none/", "--json")
     assert result.returncode == 4
     assert json.loads(result.stdout)["stories"] == []

@@ -9,7 +9,7 @@ from pathlib import Path
 from scrapy.settings import Settings
 
 from newsarchive.crawl.jobs import shared_politeness, split
-from tests.conftest import FAST, run_cli
+from tests.helpers import FAST, run_cli
 from tests.sites import write_chain
 
 

@@ -15,7 +15,7 @@ from parsel import Selector
 from newsarchive.extract import Listing, extract_listing
 from newsarchive.extract.learned import LayoutCache
 from tests import family_sites, newsroom, sites
-from tests.conftest import run_crawl
+from tests.helpers import run_crawl
 
 NOW = datetime(2024, 8, 1, 12, 0, tzinfo=UTC)
 HOST = "http://127.0.0.1:8000"

@@ -13,10 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
-from newsarchive.items import Story
 from newsarchive.storage import Archive, SchemaOutdated, migrations
-from tests.conftest import FIXTURES, run_cli
-from tests.conftest import rows as query
+from tests.helpers import FIXTURES, rows, run_cli, story
 
 FOUNDATION = FIXTURES / "foundation-archive.sqlite"
 STORY_COLUMNS = "url, headline, teaser, published_at, date_source, author, site, first_seen_at"
@@ -27,11 +25,6 @@ def old_archive(tmp_path: Path) -> Path:
     copy = tmp_path / "archive.sqlite"
     shutil.copy(FOUNDATION, copy)
     return copy
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchall()
 
 
 def dump(db: Path) -> list[str]:
@@ -102,12 +95,13 @@ def test_upgraded_archive_has_the_schema_of_a_new_one(old_archive: Path, tmp_pat
     assert structure(old_archive) == structure(tmp_path / "new.sqlite")
 
 
-def test_upgraded_archive_is_searchable_and_keeps_history(old_archive: Path) -> None:
+def test_upgraded_archive_is_searchable_and_keeps_history(old_archive: Path, cli) -> None:
     Archive.upgrade(str(old_archive), backup=False)
-    result = run_cli("search", "litio", "--db", str(old_archive))
+    result = cli("search", "litio", "--db", str(old_archive))
     assert result.returncode == 0, result.stderr
     assert "[litio]" in result.stdout
-    export = run_cli("export", "--format", "jsonl", "--tag", "Bolivia", "--db", str(old_archive))
+    db = str(old_archive)
+    export = cli("export", "--format", "jsonl", "--tag", "Bolivia", "--db", db)
     assert export.stdout.count("\n") == 2
 
 
@@ -117,12 +111,12 @@ def test_open_refuses_an_old_archive_without_touching_it(old_archive: Path) -> N
     assert rows(old_archive, "SELECT name FROM sqlite_master WHERE name = 'alembic_version'") == []
 
 
-def test_newer_archive_is_refused(tmp_path: Path) -> None:
+def test_newer_archive_is_refused(tmp_path: Path, cli) -> None:
     db = tmp_path / "archive.sqlite"
     Archive.open(str(db)).close()
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '0099'")
-    result = run_cli("runs", "--db", str(db))
+    result = cli("runs", "--db", str(db))
     assert result.returncode == 10
     assert "newer than this newsarchive" in result.stderr
 
@@ -131,8 +125,7 @@ def test_postgresql_archive_of_schema_0002_is_upgraded_to_search_without_accents
     postgres_db: str,
 ) -> None:
     """A PostgreSQL archive as 0002 left it: its search index folded no accents."""
-    archive = Archive.open(postgres_db)
-    archive.close()
+    Archive.open(postgres_db).close()
     with create_engine(postgres_db).begin() as conn:
         conn.exec_driver_sql("DROP INDEX ix_stories_search")
         conn.exec_driver_sql("DROP TEXT SEARCH CONFIGURATION newsarchive_search")
@@ -145,11 +138,7 @@ def test_postgresql_archive_of_schema_0002_is_upgraded_to_search_without_accents
         Archive.open(postgres_db)
     upgrade = Archive.upgrade(postgres_db)
     assert (upgrade.before, upgrade.after, upgrade.backup) == ("0002", migrations.HEAD, None)
-    archive = Archive.open(postgres_db)
-    try:
-        run = archive.begin_run([])
-        archive.store(run, [Story(url="https://news.example.org/a/", headline="Litio en Perú")])
-        assert [hit["url"] for hit in archive.search("peru")] == ["https://news.example.org/a/"]
-    finally:
-        archive.close()
-    assert query(postgres_db, "SELECT version_num FROM alembic_version") == [(migrations.HEAD,)]
+    with Archive.open(postgres_db) as archive:
+        archive.write.store(archive.runs.begin([]), [story(1, headline="Litio en Perú")])
+        assert [hit["url"] for hit in archive.read.search("peru")] == [story(1).url]
+    assert rows(postgres_db, "SELECT version_num FROM alembic_version") == [(migrations.HEAD,)]

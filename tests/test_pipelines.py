@@ -13,7 +13,7 @@ from newsarchive.items import ListingPage, Story
 from newsarchive.pipelines.dedupe import DedupePipeline
 from newsarchive.pipelines.normalize import NormalizePipeline
 from newsarchive.pipelines.validate import ValidatePipeline
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 
 LISTINGS = FIXTURES / "listings"
 

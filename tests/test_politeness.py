@@ -10,8 +10,8 @@ import pytest
 
 from newsarchive import __version__
 from newsarchive.crawl.api import project_settings
-from tests.conftest import FAST, run_cli, run_crawl
 from tests.faultserver import FaultServer, fault_server, page
+from tests.helpers import FAST, run_cli, run_crawl
 from tests.sites import chain_pages
 
 TAG = "/tag/agua/"

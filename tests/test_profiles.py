@@ -9,7 +9,7 @@ from parsel import Selector
 
 from newsarchive.extract import extract_listing
 from newsarchive.profiles import ProfileError, builtin_dir, load_profile, load_profiles
-from tests.conftest import FIXTURES, run_cli
+from tests.helpers import FIXTURES, run_cli
 
 PROFILES = FIXTURES / "profiles"
 PAGE_URL = "https://boletin.example/temas/radios-comunitarias"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive.cli.errors import CLIError
-from tests.conftest import FAST, ROOT, run_cli
+from tests.helpers import FAST, ROOT, run_cli
 from tests.sites import write_chain
 
 PAGES, PER_PAGE = 25, 20

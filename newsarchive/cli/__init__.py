@@ -55,6 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def subcommands(parser: argparse.ArgumentParser) -> dict[str, tuple[argparse.ArgumentParser, str]]:
+    """The commands (or a command's actions) of `parser`: name -> (their parser, their help)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help or "" for choice in action._choices_actions}
+            return {name: (sub, helps.get(name, "")) for name, sub in action.choices.items()}
+    return {}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns its exit status (see README "Exit codes")."""
     parser = build_parser()

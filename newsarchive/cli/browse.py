@@ -7,11 +7,9 @@ import sys
 from importlib.util import find_spec
 from pathlib import Path
 
-from newsarchive.browse import server
-from newsarchive.browse.tables import NotAnArchive, inspect_archive
 from newsarchive.cli.errors import CLIError
 from newsarchive.cli.options import add_db
-from newsarchive.storage.engine import sqlite_path
+from newsarchive.views.browse import DEFAULT_HOST, DEFAULT_PORT
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -25,13 +23,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     add_db(parser)
     parser.add_argument(
-        "--port", type=int, default=server.DEFAULT_PORT, metavar="N",
-        help=f"port to listen on (default: {server.DEFAULT_PORT})",
+        "--port", type=int, default=DEFAULT_PORT, metavar="N",
+        help=f"port to listen on (default: {DEFAULT_PORT})",
     )  # fmt: skip
     parser.add_argument(
-        "--host", default=server.DEFAULT_HOST, metavar="ADDRESS",
+        "--host", default=DEFAULT_HOST, metavar="ADDRESS",
         help=(
-            f"address to listen on (default: {server.DEFAULT_HOST}, this machine only); "
+            f"address to listen on (default: {DEFAULT_HOST}, this machine only); "
             "any other address lets other machines read the archive"
         ),
     )  # fmt: skip
@@ -39,6 +37,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from newsarchive.views.browse import server
+    from newsarchive.views.browse.tables import NotAnArchive, inspect_archive
+
     if find_spec("datasette") is None:
         raise CLIError(
             "browse needs Datasette: pip install 'newsarchive[browse]' (make demo installs it)",
@@ -76,6 +77,8 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def _sqlite_file(target: str | None) -> Path:
+    from newsarchive.storage import sqlite_path
+
     path = sqlite_path(target)
     if path is None:
         raise CLIError(

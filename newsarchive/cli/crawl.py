@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from newsarchive.cli.errors import CLIError
 from newsarchive.cli.options import add_db, add_profile, add_settings, check_profiles
-from newsarchive.crawl.options import CrawlOptions, OptionError
 from newsarchive.status import RunStatus
 
 if TYPE_CHECKING:
     from newsarchive.crawl.api import CrawlResult
+    from newsarchive.crawl.options import CrawlOptions
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -86,6 +86,8 @@ def handle(args: argparse.Namespace) -> int:
 
 def crawl_options(args: argparse.Namespace) -> CrawlOptions:
     """The crawl the command line asks for; a usage error names what is wrong."""
+    from newsarchive.crawl.options import CrawlOptions, OptionError
+
     options = CrawlOptions(
         urls=tuple(args.urls),
         db=args.db,

@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db
-from newsarchive.storage import Archive, lock_archive
-from newsarchive.storage.checks import check_archive
+from newsarchive.cli.options import add_db, open_archive
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -37,6 +35,8 @@ def register_upgrade(actions: argparse._SubParsersAction) -> None:
 
 
 def upgrade(args: argparse.Namespace) -> int:
+    from newsarchive.storage import Archive, lock_archive
+
     with lock_archive(args.db):  # no crawl writes while the schema changes
         done = Archive.upgrade(args.db, backup=not args.no_backup)
     if done.before == done.after:
@@ -62,12 +62,9 @@ def register_check(actions: argparse._SubParsersAction) -> None:
 
 
 def check(args: argparse.Namespace) -> int:
-    archive = Archive.open(args.db, create=False)
-    try:
-        findings = check_archive(archive)
+    with open_archive(args) as archive:
+        findings = archive.check()
         print(f"archive: {archive.location}")
-    finally:
-        archive.close()
     for finding in findings:
         note = f" ({finding.detail})" if finding.detail and finding.count else ""
         print(f"{finding.name}: {finding.count}{note}")

@@ -8,11 +8,6 @@ from pathlib import Path
 
 from newsarchive import demo
 from newsarchive.cli.crawl import outcome, summary
-from newsarchive.cli.export import write_file
-from newsarchive.crawl.api import crawl
-from newsarchive.crawl.options import CrawlOptions
-from newsarchive.server import serve_directory
-from newsarchive.storage import Archive
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -26,6 +21,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from newsarchive.crawl.api import crawl
+    from newsarchive.crawl.options import CrawlOptions
+    from newsarchive.server import serve_directory
+    from newsarchive.storage import Archive
+    from newsarchive.views.export import export_file
+
     data = Path(args.data_dir)
     db = data / "demo.sqlite"
     # The sample site gets a new port each time, so its story URLs change: start afresh.
@@ -37,14 +38,11 @@ def handle(args: argparse.Namespace) -> int:
         result = crawl(CrawlOptions(urls=tuple(urls), db=str(db), settings=demo.FAST_SETTINGS))
     outcome(result)
     print(summary(result))
-    archive = Archive.open(str(db))
-    try:
+    with Archive.open(str(db)) as archive:
         for fmt in ("jsonl", "csv"):
             path = data / f"demo.{fmt}"
-            count = write_file(archive, path, fmt, force=True)
+            count = export_file(archive, path, fmt, force=True)
             print(f"Exported {count} stories to {path}")
-    finally:
-        archive.close()
     program = sys.argv[0] if Path(sys.argv[0]).name == "newsarchive" else "newsarchive"
     print(f"Explore it in your web browser: {program} browse --db {db}")
     return 0

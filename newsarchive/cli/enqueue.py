@@ -6,10 +6,7 @@ import argparse
 import sys
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.frontier import connect
 from newsarchive.cli.options import add_redis
-from newsarchive.frontier.state import display_url
-from newsarchive.urls import is_web_url
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -28,6 +25,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from newsarchive.cli.frontier import connect
+    from newsarchive.frontier.state import display_url
+    from newsarchive.urls import is_web_url
+
     bad = [url for url in args.urls if not is_web_url(url)]
     if bad:
         raise CLIError(f"not an http(s) URL: {bad[0]}", CLIError.USAGE)

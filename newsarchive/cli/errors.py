@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from newsarchive.files import OutputExists
+
 
 class CLIError(Exception):
     """A user-facing failure; `code` is the process exit status."""
@@ -22,3 +28,14 @@ class CLIError(Exception):
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
         self.code = code
+
+
+@contextmanager
+def writing(target: Path | str) -> Iterator[None]:
+    """Report an output that exists already, or cannot be written, as one line and status 6."""
+    try:
+        yield
+    except OutputExists as error:
+        raise CLIError(str(error), CLIError.OUTPUT) from None
+    except OSError as error:
+        raise CLIError(f"cannot write {target}: {error.strerror}", CLIError.OUTPUT) from None

@@ -6,13 +6,15 @@ import argparse
 import json
 from dataclasses import asdict
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db
-from newsarchive.history import Timeline, timeline
-from newsarchive.storage import Archive
+from newsarchive.cli.options import add_db, open_archive
+from newsarchive.files import json_default
+from newsarchive.storage.columns import TRACKED_FIELDS
 
-TRACKED = ("headline", "teaser", "published_at", "author", "image_url")
+if TYPE_CHECKING:
+    from newsarchive.storage.history import Timeline
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -28,15 +30,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    archive = Archive.open(args.db, create=False)
-    try:
-        found = timeline(archive, args.url)
-    finally:
-        archive.close()
+    with open_archive(args) as archive:
+        found = archive.read.timeline(args.url)
     if found is None:
         raise CLIError(f"not in the archive: {args.url}", CLIError.USAGE)
     if args.json:
-        print(json.dumps(asdict(found), ensure_ascii=False, indent=2, default=_iso))
+        print(json.dumps(asdict(found), ensure_ascii=False, indent=2, default=json_default))
     else:
         print("\n".join(render(found)))
     return 0
@@ -53,7 +52,7 @@ def render(found: Timeline) -> list[str]:
     if found.versions:
         lines += ["", "Versions (oldest first)"]
         states = [*found.versions, {**story, "first_seen_at": found.versions[-1]["replaced_at"]}]
-        changed = [name for name in TRACKED if len({state[name] for state in states}) > 1]
+        changed = [name for name in TRACKED_FIELDS if len({state[name] for state in states}) > 1]
         for state in states:
             if state is states[-1]:
                 lines.append(f"  since {_when(state['first_seen_at'])} (current)")
@@ -87,7 +86,3 @@ def render(found: Timeline) -> list[str]:
 
 def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "-"
-
-
-def _iso(value: object) -> str:
-    return value.isoformat() if isinstance(value, datetime) else str(value)

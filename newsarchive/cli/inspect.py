@@ -10,15 +10,13 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-
-from parsel import Selector
+from typing import TYPE_CHECKING
 
 from newsarchive.cli.errors import CLIError
 from newsarchive.cli.options import add_profile, check_profiles
-from newsarchive.extract import Listing, extract_listing
-from newsarchive.extract.confidence import LOW_CONFIDENCE
-from newsarchive.fetch import FetchError, decode_html, fetch_page
-from newsarchive.urls import is_web_url
+
+if TYPE_CHECKING:
+    from newsarchive.extract import Listing
 
 STORY_FIELDS = ("url", "headline", "teaser", "published_at", "author", "image_url",
                 "extraction_method", "date_source", "date_precision", "author_source",
@@ -49,6 +47,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from parsel import Selector
+
+    from newsarchive.extract import extract_listing
+    from newsarchive.fetch import FetchError, fetch_page
+    from newsarchive.urls import is_web_url
+
     profiles = check_profiles(args.profiles)
     if args.url is not None and not is_web_url(args.url):
         raise CLIError(f"--url is not an http(s) URL: {args.url}", CLIError.USAGE)
@@ -79,6 +83,8 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def _read(path: Path) -> str:
+    from newsarchive.fetch import decode_html
+
     try:
         return decode_html(path.read_bytes())
     except OSError as error:
@@ -86,6 +92,10 @@ def _read(path: Path) -> str:
 
 
 def _canonical(html: str) -> str | None:
+    from parsel import Selector
+
+    from newsarchive.urls import is_web_url
+
     page = Selector(text=html)
     for query in CANONICAL:
         url = (page.xpath(query).get() or "").strip()
@@ -137,6 +147,8 @@ def report(listing: Listing) -> str:
 
 
 def _confidence(listing: Listing) -> str:
+    from newsarchive.extract.confidence import LOW_CONFIDENCE
+
     low, high = (f(story.confidence for story in listing.stories) for f in (min, max))
     spread = f"{low:.2f}" if low == high else f"{low:.2f}–{high:.2f}"
     if listing.low_confidence:

@@ -1,15 +1,22 @@
-"""Options shared by several commands."""
+"""Options shared by several commands, and the archive they name.
+
+Light to import, like every module of the command line: what a command needs to run (the
+storage layer, the extractors) is imported when it runs, so `--help` starts at once.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.extract import Profile
-from newsarchive.profiles import ProfileError, load_profiles
-from newsarchive.storage import StoryFilter
+from newsarchive.storage.selection import StoryFilter
+
+if TYPE_CHECKING:
+    from newsarchive.extract import Profile
+    from newsarchive.storage import Archive
 
 DB_HELP = (
     "archive: a SQLite file path or a SQLAlchemy URL "
@@ -19,6 +26,13 @@ DB_HELP = (
 
 def add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="DB", help=DB_HELP)
+
+
+def open_archive(args: argparse.Namespace) -> Archive:
+    """The existing archive `--db` names, to use as `with open_archive(args) as archive:`."""
+    from newsarchive.storage import Archive
+
+    return Archive.open(args.db, create=False)
 
 
 def add_redis(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +58,8 @@ def add_profile(parser: argparse.ArgumentParser) -> None:
 
 def check_profiles(files: list[str], settings: dict[str, str] | None = None) -> tuple[Profile, ...]:
     """Load the profiles a command will use; a bad one is a usage error, reported up front."""
+    from newsarchive.profiles import ProfileError, load_profiles
+
     folder = (settings or {}).get("NEWSARCHIVE_PROFILES_DIR") or os.environ.get(
         "NEWSARCHIVE_PROFILES_DIR"
     )

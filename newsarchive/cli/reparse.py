@@ -6,9 +6,7 @@ import argparse
 from pathlib import Path
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db
-from newsarchive.reparse import reparse
-from newsarchive.storage import Archive, lock_archive
+from newsarchive.cli.options import add_db, open_archive
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -31,12 +29,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    with lock_archive(args.db):  # a crawl must not write while sightings are replaced
-        archive = Archive.open(args.db, create=False)
-        try:
-            results = reparse(archive, args.run, args.warc_dirs)
-        finally:
-            archive.close()
+    from newsarchive.reparse import reparse
+    from newsarchive.storage import lock_archive
+
+    # A crawl must not write while sightings are replaced.
+    with lock_archive(args.db), open_archive(args) as archive:
+        results = reparse(archive, args.run, args.warc_dirs)
     if not results:
         which = f"run {args.run} has" if args.run is not None else "no run has"
         raise CLIError(f"{which} no WARC files to re-extract", CLIError.MISSING_WARC)

@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db
-from newsarchive.report.page import render
-from newsarchive.storage import Archive
+from newsarchive.cli.errors import writing
+from newsarchive.cli.options import add_db, open_archive
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -27,19 +25,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from newsarchive.views.report.page import write_report
+
     path = Path(args.output)
-    if path.exists() and not args.force:
-        raise CLIError(f"{path} exists (use --force to overwrite)", CLIError.OUTPUT)
-    archive = Archive.open(args.db, create=False)
-    try:
-        page = render(archive)
-    finally:
-        archive.close()
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_text(page, encoding="utf-8")
-        partial.replace(path)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise CLIError(f"cannot write {path}: {error.strerror}", CLIError.OUTPUT) from None
+    with open_archive(args) as archive, writing(path):
+        write_report(archive, path, force=args.force)
     return 0

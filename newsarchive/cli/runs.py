@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime
 from typing import Any
 
-from newsarchive.cli.options import add_db
-from newsarchive.storage import Archive
+from newsarchive.cli.options import add_db, open_archive
+from newsarchive.files import json_default
 
 COLUMNS = (
     ("ID", ">"), ("STARTED (UTC)", "<"), ("SECONDS", ">"), ("STATUS", "<"), ("MODE", "<"),
@@ -29,14 +28,11 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    archive = Archive.open(args.db, create=False)
-    try:
-        runs = archive.runs(limit=max(args.limit, 1))
-    finally:
-        archive.close()
+    with open_archive(args) as archive:
+        runs = archive.runs.latest(max(args.limit, 1))
     if args.json:
         for run in runs:
-            print(json.dumps(run, ensure_ascii=False, default=_iso))
+            print(json.dumps(run, ensure_ascii=False, default=json_default))
         return 0
     rows = [tuple(str(cell) for cell in _row(run)) for run in runs]
     widths = [
@@ -71,7 +67,3 @@ def _row(run: dict[str, Any]) -> tuple[Any, ...]:
         run["errors"],
         ", ".join(w["tag"] or w["start_url"] for w in walks) or ", ".join(run["start_urls"]),
     )
-
-
-def _iso(value: object) -> str:
-    return value.isoformat() if isinstance(value, datetime) else str(value)

@@ -6,8 +6,8 @@ import argparse
 import json
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db, add_filters, story_filter
-from newsarchive.storage import Archive, SearchSyntaxError
+from newsarchive.cli.options import add_db, add_filters, open_archive, story_filter
+from newsarchive.storage import SearchSyntaxError
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -20,7 +20,7 @@ def register(commands: argparse._SubParsersAction) -> None:
             "ignored (peru finds Perú). Matches are shown [in brackets]."
         ),
     )
-    parser.add_argument("query", metavar="QUERY")
+    parser.add_argument("query", metavar="QUERY", help="the words to find (all must match)")
     add_db(parser)
     add_filters(parser)
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="default: 20")
@@ -33,13 +33,11 @@ def handle(args: argparse.Namespace) -> int:
         raise CLIError("empty search query", CLIError.USAGE)
     if args.limit < 1:
         raise CLIError("--limit must be at least 1", CLIError.USAGE)
-    archive = Archive.open(args.db, create=False)
-    try:
-        hits = archive.search(args.query, story_filter(args), limit=args.limit)
-    except SearchSyntaxError as error:
-        raise CLIError(f"cannot search for {args.query!r}: {error}", CLIError.USAGE) from None
-    finally:
-        archive.close()
+    with open_archive(args) as archive:
+        try:
+            hits = archive.read.search(args.query, story_filter(args), limit=args.limit)
+        except SearchSyntaxError as error:
+            raise CLIError(f"cannot search for {args.query!r}: {error}", CLIError.USAGE) from None
     for rank, hit in enumerate(hits, start=1):
         if args.json:
             print(json.dumps(hit, ensure_ascii=False))

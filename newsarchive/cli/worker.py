@@ -7,11 +7,8 @@ import sys
 
 from newsarchive.cli.crawl import summary
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.frontier import connect
 from newsarchive.cli.options import add_db, add_redis, add_settings
 from newsarchive.crawl.checks import OptionError, check_settings
-from newsarchive.frontier.worker import work
-from newsarchive.storage import Archive
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -36,6 +33,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from newsarchive.cli.frontier import connect
+    from newsarchive.frontier.worker import work
+    from newsarchive.storage import Archive
+
     if args.idle_exit is not None and args.idle_exit <= 0:
         raise CLIError("--idle-exit must be more than 0 seconds", CLIError.USAGE)
     try:

@@ -63,7 +63,7 @@ def crawl_in_jobs(options: CrawlOptions, jobs: int) -> list[CrawlResult]:
     parts, share = split(list(options.urls), jobs)
     settings = options.settings | shared_politeness(project_settings(options.settings), share)
     with lock_archive(options.db), Archive.open(options.db) as archive:
-        archive.interrupt_stale_runs()
+        archive.runs.interrupt_stale()
     with lock_archive(options.db, shared=True):
         processes = [
             _start(options.but(urls=tuple(part), settings=settings, shared_lock=True))

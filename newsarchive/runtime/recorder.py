@@ -99,12 +99,12 @@ class RunRecorder:
             self.archive = self._held.enter_context(Archive.open(self.target))
             self.state.archive = self.archive.location
             if not self.shared:
-                closed = self.archive.interrupt_stale_runs()
+                closed = self.archive.runs.interrupt_stale()
                 if closed:
                     logger.warning(
                         "marked %d run(s) left running by a crawl that died as interrupted", closed
                     )
-            self.state.run_id = self.archive.begin_run(spider.start_urls, self.recorded_settings())
+            self.state.run_id = self.archive.runs.begin(spider.start_urls, self.recorded_settings())
         except (ArchiveLocked, DatabaseError) as error:
             self.state.error = error
             self.state.status = RunStatus.FAILED
@@ -123,11 +123,11 @@ class RunRecorder:
 
     def walked(self, start_url: str) -> Deferred:
         """Whether an earlier run walked this start URL's pages (looked up off the reactor)."""
-        return deferToThread(self.archive.walked, start_url)
+        return deferToThread(self.archive.runs.walked, start_url)
 
     def known_urls(self, urls: Sequence[str]) -> Deferred:
         """Which of these story URLs the archive holds (looked up off the reactor)."""
-        return deferToThread(self.archive.known_urls, urls)
+        return deferToThread(self.archive.read.known_urls, urls)
 
     def store(self, pages: list[ListingPage]) -> Deferred:
         """Write a batch of listing pages on the writer thread, after their WARC records."""
@@ -141,7 +141,7 @@ class RunRecorder:
             raise StoreFailed
         stories = [story for page in pages for story in page.stories]
         try:
-            return self.archive.store(self.state.run_id, stories)
+            return self.archive.write.store(self.state.run_id, stories)
         except Exception:
             self.state.store_failed = True
             raise
@@ -193,15 +193,15 @@ class RunRecorder:
     def _finish(self, reason: str) -> None:
         state, archive = self.state, self.archive
         status = self._status(reason)
-        archive.record_walks(state.run_id, state.walks)
+        archive.runs.record_walks(state.run_id, state.walks)
         if status is RunStatus.FINISHED:
             ratio = self.crawler.settings.getfloat("NEWSARCHIVE_MIN_STORIES_RATIO")
-            state.shortfalls = archive.shortfalls(state.run_id, ratio)
+            state.shortfalls = archive.runs.shortfalls(state.run_id, ratio)
             if state.shortfalls:
                 status = RunStatus.FEWER_STORIES
         state.status = status
         errors = self.crawler.stats.get_value("log_count/ERROR", 0)
-        archive.finish_run(state.run_id, status, pages=state.pages, errors=errors)
+        archive.runs.finish(state.run_id, status, pages=state.pages, errors=errors)
         logger.info(
             "run %s %s: %d page(s), %d new stories, %d already archived, %d error(s)",
             state.run_id, status, state.pages, state.stories_new, state.stories_existing, errors,

@@ -1,22 +1,47 @@
-"""Storage: the only package that knows the schema or imports SQLAlchemy."""
+"""Storage: the only package that knows the schema or imports SQLAlchemy.
 
-from newsarchive.storage.archive import (
-    Archive,
-    BatchResult,
+`Archive.open(db)` gives the archive, in parts: `runs`, `write`, `read` and `overview`. The
+errors and `StoryFilter` are light; every other name is imported on first use, so a command
+can name them (to catch an error, to parse options) without loading SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from newsarchive.storage.errors import (
+    ArchiveLocked,
+    DatabaseError,
     SchemaOutdated,
     SchemaTooNew,
     SearchSyntaxError,
-    Shortfall,
-    Upgrade,
 )
-from newsarchive.storage.engine import DatabaseError, sqlite_path, warc_directory
-from newsarchive.storage.filters import StoryFilter
-from newsarchive.storage.lock import ArchiveLocked, lock_archive
+from newsarchive.storage.selection import Cells, StoryFilter
+
+if TYPE_CHECKING:
+    from newsarchive.storage.archive import Archive, Upgrade
+    from newsarchive.storage.engine import sqlite_path, warc_directory
+    from newsarchive.storage.lock import lock_archive
+    from newsarchive.storage.runs import Shortfall
+    from newsarchive.storage.write import BatchResult
+
+# Names imported on first use, and the module that holds each.
+_LAZY = {
+    "Archive": "archive",
+    "Upgrade": "archive",
+    "BatchResult": "write",
+    "Shortfall": "runs",
+    "lock_archive": "lock",
+    "sqlite_path": "engine",
+    "warc_directory": "engine",
+}
 
 __all__ = [
     "Archive",
     "ArchiveLocked",
     "BatchResult",
+    "Cells",
     "DatabaseError",
     "SchemaOutdated",
     "SchemaTooNew",
@@ -28,3 +53,9 @@ __all__ = [
     "sqlite_path",
     "warc_directory",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)

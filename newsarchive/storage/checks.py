@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Select, Table, exists, func, select, text
+from sqlalchemy import Connection, Engine, Select, Table, exists, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from newsarchive.storage.archive import Archive
+from newsarchive.status import RunStatus
 from newsarchive.storage.lock import is_locked
 from newsarchive.storage.schema import crawl_runs, sightings, stories, story_tags, tags
 
@@ -29,10 +29,10 @@ class Finding:
         return self.problem and self.count > 0
 
 
-def check_archive(archive: Archive) -> list[Finding]:
+def check_archive(engine: Engine, location: str) -> list[Finding]:
     """Totals, then every integrity check, in the order `db check` prints them."""
     findings: list[Finding] = []
-    with archive.engine.connect() as conn:
+    with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
         if sqlite:
             findings.append(_integrity(conn))
@@ -42,7 +42,7 @@ def check_archive(archive: Archive) -> list[Finding]:
             _total(conn, "stories", stories),
             _total(conn, "sightings", sightings),
             _total(conn, "crawl runs", crawl_runs),
-            _stale_runs(conn, archive),
+            _stale_runs(conn, location),
             Finding("orphan sightings", _count(conn, _orphan_sightings())),
             Finding("orphan story tags", _count(conn, _orphan_story_tags())),
             Finding("stories without sightings", _count(conn, _unsighted_stories())),
@@ -70,12 +70,15 @@ def _integrity(conn: Connection) -> Finding:
     return Finding("integrity check errors", len(messages), detail=messages[0])
 
 
-def _stale_runs(conn: Connection, archive: Archive) -> Finding:
+def _stale_runs(conn: Connection, location: str) -> Finding:
     """Runs marked running while no crawl holds the lock: a crash; the next crawl closes them."""
     running = _count(
-        conn, select(func.count()).select_from(crawl_runs).where(crawl_runs.c.status == "running")
+        conn,
+        select(func.count())
+        .select_from(crawl_runs)
+        .where(crawl_runs.c.status == RunStatus.RUNNING),
     )
-    if running and is_locked(archive.location):
+    if running and is_locked(location):
         running = 0  # a crawl is running now
     note = "the next crawl marks them interrupted"
     return Finding("runs left running by a crawl that died", running, problem=False, detail=note)

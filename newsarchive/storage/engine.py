@@ -9,11 +9,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from newsarchive.storage.errors import DatabaseError
+
 DEFAULT_PATH = Path("data") / "archive.sqlite"
-
-
-class DatabaseError(Exception):
-    """A database location that cannot be used; the message is safe to show (no password)."""
 
 
 def database_url(target: str | None) -> URL:
@@ -48,14 +46,17 @@ def warc_directory(target: str | None) -> Path:
 
 def display_url(url: URL) -> str:
     """The URL as shown to people: a plain path for SQLite files, never a password."""
-    if url.get_backend_name() == "sqlite" and url.database:
-        return url.database
-    return url.render_as_string(hide_password=True)
+    path = sqlite_path(url)
+    return str(path) if path else url.render_as_string(hide_password=True)
 
 
-def scrub(message: str, url: URL) -> str:
-    """`message` without the URL's password, for drivers that echo their connection string."""
-    return message.replace(url.password, "***") if url.password else message
+def failure(doing: str, url: URL, error: BaseException) -> DatabaseError:
+    """One line for a failed `doing` (open, upgrade, lock …): the driver's first line, without
+    SQL, parameters or the URL's password (some drivers echo their connection string)."""
+    message = str(getattr(error, "orig", None) or error).splitlines()[0]
+    if url.password:
+        message = message.replace(url.password, "***")
+    return DatabaseError(f"cannot {doing} the archive at {display_url(url)}: {message}")
 
 
 def make_engine(url: URL) -> Engine:
@@ -67,13 +68,11 @@ def make_engine(url: URL) -> Engine:
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30})
     except ImportError as exc:
-        raise DatabaseError(
-            f"cannot open the archive at {display_url(url)}: "
-            f"its database driver is not installed ({scrub(str(exc), url)})"
+        raise failure(
+            "open", url, ImportError(f"its database driver is not installed ({exc})")
         ) from None
     except ArgumentError as exc:
-        reason = scrub(str(exc).splitlines()[0], url)
-        raise DatabaseError(f"cannot open the archive at {display_url(url)}: {reason}") from None
+        raise failure("open", url, exc) from None
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import fcntl
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,21 +21,11 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
-from newsarchive.storage.engine import (
-    DatabaseError,
-    database_url,
-    display_url,
-    make_engine,
-    scrub,
-    sqlite_path,
-)
+from newsarchive.storage.engine import database_url, display_url, failure, make_engine, sqlite_path
+from newsarchive.storage.errors import ArchiveLocked, DatabaseError
 
 # The advisory-lock key of a PostgreSQL archive: one archive per database, so one fixed key.
 ADVISORY_KEY = 0x6E657773  # "news"
-
-
-class ArchiveLocked(Exception):
-    """Another process is crawling into the same archive; the message says which, if known."""
 
 
 @contextmanager
@@ -44,10 +34,8 @@ def lock_archive(target: str | None, *, shared: bool = False) -> Iterator[None]:
     url = database_url(target)
     if url.get_backend_name() == "sqlite":
         path = sqlite_path(url)
-        if path is None:
-            yield  # private to this process: nothing to share
-            return
-        with _file_lock(path, shared):
+        # An in-memory database is private to this process: nothing to share.
+        with _file_lock(path, shared) if path else nullcontext():
             yield
     elif url.get_backend_name() == "postgresql":
         with _advisory_lock(url, shared):
@@ -111,10 +99,7 @@ def _advisory_lock(url: URL, shared: bool) -> Iterator[None]:
             conn = engine.connect()
             held = conn.execute(select(take(ADVISORY_KEY))).scalar()
         except SQLAlchemyError as exc:
-            message = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-            raise DatabaseError(
-                f"cannot lock the archive at {display_url(url)}: {scrub(message, url)}"
-            ) from None
+            raise failure("lock", url, exc) from None
         try:
             if not held:
                 raise ArchiveLocked(_locked_message(display_url(url), ""))

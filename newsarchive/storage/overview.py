@@ -6,9 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import String, cast, distinct, func, select
+from sqlalchemy import Engine, String, cast, distinct, func, select
 
-from newsarchive.storage.archive import Archive
 from newsarchive.storage.schema import crawl_runs, stories, story_tags, story_versions, tags
 
 
@@ -29,59 +28,6 @@ class WeekCount:
     stories: int
 
 
-def totals(archive: Archive) -> Totals:
-    with archive.engine.connect() as conn:
-        story_row = conn.execute(
-            select(
-                func.count(),
-                func.count(distinct(stories.c.site)),
-                func.min(stories.c.first_seen_at),
-                func.max(stories.c.last_seen_at),
-            ).select_from(stories)
-        ).one()
-        tag_count = conn.execute(select(func.count()).select_from(tags)).scalar_one()
-        run_count = conn.execute(select(func.count()).select_from(crawl_runs)).scalar_one()
-    count, sites, first_seen, last_seen = story_row
-    return Totals(count, tag_count, sites, run_count, first_seen, last_seen)
-
-
-def weekly_coverage(archive: Archive) -> list[WeekCount]:
-    """Stories per tag per week, weeks with none left out, in week then tag order.
-
-    A story counts in the week it was published, or, when its listing gave no date, in the
-    week the archive first saw it; a tag's name gets its site when several sites are archived.
-    """
-    query = (
-        select(
-            tags.c.id,
-            tags.c.name,
-            tags.c.site,
-            func.substr(stories.c.published_at, 1, 10),
-            func.substr(cast(stories.c.first_seen_at, String), 1, 10),
-            func.count(),
-        )
-        .select_from(stories.join(story_tags).join(tags))
-        .group_by(
-            tags.c.id,
-            tags.c.name,
-            tags.c.site,
-            func.substr(stories.c.published_at, 1, 10),
-            func.substr(cast(stories.c.first_seen_at, String), 1, 10),
-        )
-    )
-    with archive.engine.connect() as conn:
-        rows = conn.execute(query).all()
-    several_sites = len({site for _id, _name, site, *_ in rows}) > 1
-    counts: Counter[tuple[date, str]] = Counter()
-    for _id, name, site, published, first_seen, count in rows:
-        day = _day(published) or _day(first_seen)
-        if day is None:
-            continue
-        label = f"{name} ({site})" if several_sites else name
-        counts[(day - timedelta(days=day.weekday()), label)] += count
-    return [WeekCount(week, tag, n) for (week, tag), n in sorted(counts.items())]
-
-
 @dataclass(frozen=True, slots=True)
 class HeadlineChange:
     url: str
@@ -90,42 +36,98 @@ class HeadlineChange:
     changed_at: datetime
 
 
-def changed_headlines(archive: Archive, limit: int = 50) -> list[HeadlineChange]:
-    """The latest headline rewrites: each earlier headline and the one that replaced it."""
-    query = (
-        select(
-            stories.c.url,
-            story_versions.c.story_id,
-            story_versions.c.headline,
-            story_versions.c.replaced_at,
-            stories.c.headline,
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """Summaries of a whole archive: what a report shows."""
+
+    engine: Engine
+
+    def totals(self) -> Totals:
+        with self.engine.connect() as conn:
+            story_row = conn.execute(
+                select(
+                    func.count(),
+                    func.count(distinct(stories.c.site)),
+                    func.min(stories.c.first_seen_at),
+                    func.max(stories.c.last_seen_at),
+                ).select_from(stories)
+            ).one()
+            tag_count = conn.execute(select(func.count()).select_from(tags)).scalar_one()
+            run_count = conn.execute(select(func.count()).select_from(crawl_runs)).scalar_one()
+        count, sites, first_seen, last_seen = story_row
+        return Totals(count, tag_count, sites, run_count, first_seen, last_seen)
+
+    def weekly_coverage(self) -> list[WeekCount]:
+        """Stories per tag per week, weeks with none left out, in week then tag order.
+
+        A story counts in the week it was published, or, when its listing gave no date, in the
+        week the archive first saw it; a tag's name gets its site when several sites are archived.
+        """
+        query = (
+            select(
+                tags.c.id,
+                tags.c.name,
+                tags.c.site,
+                func.substr(stories.c.published_at, 1, 10),
+                func.substr(cast(stories.c.first_seen_at, String), 1, 10),
+                func.count(),
+            )
+            .select_from(stories.join(story_tags).join(tags))
+            .group_by(
+                tags.c.id,
+                tags.c.name,
+                tags.c.site,
+                func.substr(stories.c.published_at, 1, 10),
+                func.substr(cast(stories.c.first_seen_at, String), 1, 10),
+            )
         )
-        .select_from(story_versions.join(stories))
-        .order_by(story_versions.c.story_id, story_versions.c.replaced_at, story_versions.c.id)
-    )
-    changes = []
-    with archive.engine.connect() as conn:
-        rows = conn.execute(query).all()
-    for index, (url, story_id, old, replaced_at, current) in enumerate(rows):
-        following = rows[index + 1] if index + 1 < len(rows) else None
-        new = following[2] if following and following[1] == story_id else current
-        if old != new:
-            changes.append(HeadlineChange(url, old, new, replaced_at))
-    changes.sort(key=lambda change: change.changed_at, reverse=True)
-    return changes[:limit]
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        several_sites = len({site for _id, _name, site, *_ in rows}) > 1
+        counts: Counter[tuple[date, str]] = Counter()
+        for _id, name, site, published, first_seen, count in rows:
+            day = _day(published) or _day(first_seen)
+            if day is None:
+                continue
+            label = f"{name} ({site})" if several_sites else name
+            counts[(day - timedelta(days=day.weekday()), label)] += count
+        return [WeekCount(week, tag, n) for (week, tag), n in sorted(counts.items())]
 
+    def changed_headlines(self, limit: int = 50) -> list[HeadlineChange]:
+        """The latest headline rewrites: each earlier headline and the one that replaced it."""
+        query = (
+            select(
+                stories.c.url,
+                story_versions.c.story_id,
+                story_versions.c.headline,
+                story_versions.c.replaced_at,
+                stories.c.headline,
+            )
+            .select_from(story_versions.join(stories))
+            .order_by(story_versions.c.story_id, story_versions.c.replaced_at, story_versions.c.id)
+        )
+        changes = []
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        for index, (url, story_id, old, replaced_at, current) in enumerate(rows):
+            following = rows[index + 1] if index + 1 < len(rows) else None
+            new = following[2] if following and following[1] == story_id else current
+            if old != new:
+                changes.append(HeadlineChange(url, old, new, replaced_at))
+        changes.sort(key=lambda change: change.changed_at, reverse=True)
+        return changes[:limit]
 
-def top_sites(archive: Archive, limit: int = 10) -> list[tuple[str, int]]:
-    """The sites with the most stories, most first."""
-    count = func.count().label("stories")
-    query = (
-        select(stories.c.site, count)
-        .group_by(stories.c.site)
-        .order_by(count.desc(), stories.c.site)
-        .limit(limit)
-    )
-    with archive.engine.connect() as conn:
-        return [(site, n) for site, n in conn.execute(query)]
+    def top_sites(self, limit: int = 10) -> list[tuple[str, int]]:
+        """The sites with the most stories, most first."""
+        count = func.count().label("stories")
+        query = (
+            select(stories.c.site, count)
+            .group_by(stories.c.site)
+            .order_by(count.desc(), stories.c.site)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(site, n) for site, n in conn.execute(query)]
 
 
 def _day(text: str | None) -> date | None:

@@ -81,8 +81,7 @@ crawl_runs = Table(
     Column("start_urls", Text, nullable=False),  # JSON list
     Column("started_at", UTCDateTime, nullable=False),
     Column("finished_at", UTCDateTime),
-    # running, finished, no_stories, failed, interrupted
-    Column("status", String(20), nullable=False),
+    Column("status", String(20), nullable=False),  # a newsarchive.status.RunStatus
     Column("pages", Integer, nullable=False, default=0),
     Column("stories_new", Integer, nullable=False, default=0),
     Column("stories_existing", Integer, nullable=False, default=0),
@@ -101,11 +100,10 @@ listing_walks = Table(
     Column("run_id", ForeignKey("crawl_runs.id", ondelete="CASCADE"), nullable=False),
     Column("start_url", Text, nullable=False),  # canonical
     Column("tag_id", ForeignKey("tags.id", ondelete="SET NULL")),
-    Column("mode", String(20), nullable=False),  # full, incremental
+    Column("mode", String(20), nullable=False),  # a newsarchive.status.WalkMode
     Column("pages", Integer, nullable=False),
     Column("stories", Integer, nullable=False),  # stories listed, page by page
-    # last_page, max_pages, no_new_stories, known_stories, offsite_next, already_fetched,
-    # error, or none when the run stopped before the walk ended.
+    # A newsarchive.status.WalkEnd, or none when the run stopped before the walk ended.
     Column("end_reason", String(40)),
 )
 Index("ix_listing_walks_start_url", listing_walks.c.start_url, listing_walks.c.run_id)

@@ -17,12 +17,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from newsarchive.browse.metadata import build_metadata
-from newsarchive.browse.tables import ArchiveTables
+from newsarchive.views.browse.metadata import build_metadata
+from newsarchive.views.browse.tables import ArchiveTables
 
 PLUGINS = Path(__file__).with_name("plugins")
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8001
 # Weekly counts over years of daily crawls take longer than Datasette's 1 s default, and the
 # timeline needs every (week, tag) row at once: years of weeks times dozens of tags.
 SETTINGS = {"sql_time_limit_ms": 5000, "facet_time_limit_ms": 1000, "max_returned_rows": 20000}

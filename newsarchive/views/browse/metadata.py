@@ -9,8 +9,9 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from newsarchive.browse.queries import QUERIES, weekly_sql
-from newsarchive.browse.tables import ArchiveTables
+from newsarchive.storage.columns import TABLES as COLUMNS
+from newsarchive.views.browse.queries import QUERIES, weekly_sql
+from newsarchive.views.browse.tables import ArchiveTables
 
 DASHBOARD = "coverage"
 TIMELINE = "timeline"
@@ -20,7 +21,7 @@ LICENCE = (
     "research. Quote with care and link the original story."
 )
 
-
+# How each table is presented; its columns' notes come from the column catalogue.
 TABLES: dict[str, dict[str, Any]] = {
     "stories": {
         "title": "Stories",
@@ -28,20 +29,6 @@ TABLES: dict[str, dict[str, Any]] = {
             "One row per story, whatever the number of tags or crawls that listed it, keyed by "
             "its canonical URL. Narrow by tag, site or first-seen date with the facets."
         ),
-        "columns": {
-            "url": "Canonical URL of the story (tracking parameters removed)",
-            "headline": "Headline as the listing showed it the last time it was seen",
-            "teaser": "Teaser text under the headline on the listing page",
-            "published_at": "Publication date or time as precise as the listing gave it (ISO 8601)",
-            "date_source": "Where published_at came from on the page",
-            "author": "Author named on the listing",
-            "image_url": "Teaser image on the listing",
-            "site": "Host name of the news site",
-            "extraction_method": "Extraction strategy that found the story",
-            "first_seen_at": "When a crawl first saw the story (UTC)",
-            "last_seen_at": "When a crawl last saw the story (UTC)",
-            "first_run_id": "The crawl run that first stored it",
-        },
         "facets": ["site", {"story_tags": "name"}, {"date": "first_seen_at"}],
         "label_column": "headline",
         "sort_desc": "first_seen_at",
@@ -49,14 +36,12 @@ TABLES: dict[str, dict[str, Any]] = {
     "tags": {
         "title": "Tags",
         "description": "The tags crawled, one row per site and tag name.",
-        "columns": {"site": "Host name of the news site", "name": "Tag name as the site shows it"},
         "facets": ["site"],
         "label_column": "name",
     },
     "story_tags": {
         "title": "Stories per tag",
         "description": "Which stories each tag listed; a story listed under two tags has two rows.",
-        "columns": {"story_id": "The story", "tag_id": "The tag that listed it"},
         "facets": ["tag_id"],
     },
     "sightings": {
@@ -65,17 +50,6 @@ TABLES: dict[str, dict[str, Any]] = {
             "Every time a crawl saw a story on a listing page: which run, tag, page and "
             "position. Page 1 is the page the crawl started at, normally the tag's front page."
         ),
-        "columns": {
-            "story_id": "The story seen",
-            "run_id": "The crawl run that saw it",
-            "tag_id": "The tag whose listing showed it",
-            "listing_url": "The listing page it was on",
-            "page_number": "1 for the start page, 2 for the next older page, …",
-            "position": "Its place on that page, from 1 at the top",
-            "seen_at": "When the page was fetched (UTC)",
-            "warc_file_id": "The WARC file holding the listing page as fetched",
-            "warc_offset": "Where that page's WARC record starts in the file (bytes)",
-        },
         "facets": ["tag_id", "page_number"],
         "sort_desc": "id",
     },
@@ -85,18 +59,6 @@ TABLES: dict[str, dict[str, Any]] = {
             "What a story's listing said before the site changed it: one row per earlier "
             "version, with when it was first and last seen and when newer values replaced it."
         ),
-        "columns": {
-            "story_id": "The story",
-            "headline": "The headline at the time",
-            "teaser": "The teaser at the time",
-            "published_at": "The publication date the listing gave at the time",
-            "author": "The author named at the time",
-            "image_url": "The teaser image at the time",
-            "first_seen_at": "When a crawl first saw these values (UTC)",
-            "last_seen_at": "When a crawl last saw these values (UTC)",
-            "replaced_at": "When a crawl first saw the values that replaced them (UTC)",
-            "replaced_in_run_id": "The crawl run that saw the change",
-        },
         "sort_desc": "replaced_at",
     },
     "listing_walks": {
@@ -105,38 +67,16 @@ TABLES: dict[str, dict[str, Any]] = {
             "How each crawl walked each start URL: full or incremental, pages fetched, stories "
             "listed, and why the pagination ended there."
         ),
-        "columns": {
-            "run_id": "The crawl run",
-            "start_url": "The tag page the walk started at (canonical URL)",
-            "tag_id": "The tag",
-            "mode": "full (every page) or incremental (until pages bring nothing new)",
-            "pages": "Listing pages fetched",
-            "stories": "Stories listed on those pages",
-            "end_reason": "Why the walk stopped: last_page, known_stories, max_pages, error, …",
-        },
         "facets": ["mode", "end_reason"],
         "sort_desc": "id",
     },
     "warc_files": {
         "title": "WARC files",
         "description": "The WARC file each crawl run wrote its fetched listing pages to.",
-        "columns": {"run_id": "The crawl run", "path": "Where the gzip WARC file was written"},
     },
     "crawl_runs": {
         "title": "Crawl runs",
         "description": "Each crawl: when, what it started from, how it ended, what it found.",
-        "columns": {
-            "start_urls": "The tag pages the crawl started at (JSON list)",
-            "started_at": "Start (UTC)",
-            "finished_at": "End (UTC); empty while running or after a hard stop",
-            "status": "running, finished, no_stories, fewer_stories, failed or interrupted",
-            "pages": "Listing pages fetched",
-            "stories_new": "Stories new to the archive",
-            "stories_existing": "Stories the archive already had",
-            "errors": "Pages that failed",
-            "software_version": "The newsarchive version that ran the crawl",
-            "settings": "Settings that differed from the defaults (JSON object)",
-        },
         "facets": ["status"],
         "sort_desc": "id",
     },
@@ -157,7 +97,11 @@ TIMELINE_DISPLAY = {
 def build_metadata(database: str, tables: ArchiveTables) -> dict[str, Any]:
     """Metadata for the archive served as `database`, limited to the tables it has."""
     queries = [query for query in QUERIES if tables.has(*query.requires)]
-    described = {name: dict(doc) for name, doc in TABLES.items() if tables.has(name)}
+    described = {
+        name: {**doc, "columns": {column.name: column.description for column in COLUMNS[name]}}
+        for name, doc in TABLES.items()
+        if tables.has(name)
+    }
     landing = _landing(database, described, queries, tables)
     table_metadata: dict[str, dict[str, Any]] = dict(described)
     if tables.stories_fts:

@@ -8,15 +8,26 @@ dialect and paramstyle, so SQLite and PostgreSQL run the same code.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, select
 
+from newsarchive.storage.schema import tags
+
+T = TypeVar("T")
 # SQLAlchemy's SQLite DateTime storage format: what its readers parse back.
 _SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
+# Rows per multi-row statement, and bound parameters per IN (...) look-up: well under every
+# backend's limit.
+CHUNK = 500
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def db_time(conn: Connection, moment: datetime) -> datetime | str:
@@ -48,15 +59,13 @@ def insert_new(
     rows: Sequence[tuple[Any, ...]],
     *,
     key: str,
-    chunk: int = 500,
 ) -> dict[Any, int]:
     """INSERT the rows in their order, skipping those that conflict; returns the ids of the
     rows this statement inserted, by their `key` column (multi-row VALUES ... RETURNING)."""
     inserted: dict[Any, int] = {}
     marker = _marker(conn)
     row_sql = f"({', '.join([marker] * len(columns))})"
-    for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
+    for part in chunks(rows):
         sql = (
             f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
             f"{', '.join([row_sql] * len(part))} ON CONFLICT DO NOTHING RETURNING {key}, id"
@@ -90,3 +99,16 @@ def _insert_sql(marker: str, table: str, columns: tuple[str, ...]) -> str:
 def _marker(conn: Connection) -> str:
     """The driver's positional parameter marker: `?` (sqlite3) or `%s` (psycopg)."""
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def tag_ids(conn: Connection, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The ids of these (site, name) tags, adding those the archive does not have yet."""
+    if not wanted:
+        return {}
+    insert_many(conn, tags, ("site", "name"), sorted(wanted), ignore_conflicts=True)
+    found: dict[tuple[str, str], int] = {}
+    for site in {site for site, _ in wanted}:
+        names = [name for s, name in wanted if s == site]
+        query = select(tags.c.name, tags.c.id).where(tags.c.site == site, tags.c.name.in_(names))
+        found.update(((site, name), id_) for name, id_ in conn.execute(query))
+    return found

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsarchive.storage import Archive
 from newsarchive.urls import canonical_url
+
+if TYPE_CHECKING:
+    from newsarchive.storage.read import StoryReader
 
 
 @dataclass(slots=True)
@@ -36,18 +38,18 @@ class Timeline:
     tags: list[TagPresence] = field(default_factory=list)
 
 
-def timeline(archive: Archive, url: str) -> Timeline | None:
+def timeline(read: StoryReader, url: str) -> Timeline | None:
     """The timeline of the story at `url` (any form of it), or None if it is not archived."""
-    story = archive.story(canonical_url(url.strip()))
+    story = read.story(canonical_url(url.strip()))
     if story is None:
         return None
-    seen = archive.sightings(story["id"])
-    found = Timeline(story, archive.versions(story["id"]), seen)
+    seen = read.sightings(story["id"])
+    found = Timeline(story, read.versions(story["id"]), seen)
     by_tag: dict[int, list[dict[str, Any]]] = {}
     for sighting in seen:
         if sighting["tag_id"] is not None:
             by_tag.setdefault(sighting["tag_id"], []).append(sighting)
-    walks = archive.tag_runs(by_tag)
+    walks = read.tag_walks(by_tag)
     for tag_id, group in by_tag.items():
         presence = TagPresence(
             tag=group[0]["tag"],

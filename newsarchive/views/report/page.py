@@ -8,11 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsarchive import __version__
-from newsarchive.report.timeline import colours, series, timeline_svg
-from newsarchive.storage import Archive
-from newsarchive.storage.overview import changed_headlines, top_sites, totals, weekly_coverage
+from newsarchive.files import atomic_file, refuse_existing
+from newsarchive.views.report.timeline import colours, series, timeline_svg
+
+if TYPE_CHECKING:
+    from newsarchive.storage import Archive
 
 STYLE = """
 body { margin: 2rem auto; max-width: 52rem; padding: 0 1rem; color: #1d1d1b;
@@ -31,11 +35,11 @@ ul.legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .
 ul.legend span { display: inline-block; width: .8rem; height: .8rem; margin-right: .35rem; }
 """
 
-Section = Callable[[Archive], str]
+Section = Callable[["Archive"], str]
 
 
 def counts_section(archive: Archive) -> str:
-    found = totals(archive)
+    found = archive.overview.totals()
     items = [
         ("Stories", found.stories),
         ("Tags", found.tags),
@@ -52,7 +56,7 @@ def counts_section(archive: Archive) -> str:
 
 
 def timeline_section(archive: Archive) -> str:
-    counts = weekly_coverage(archive)
+    counts = archive.overview.weekly_coverage()
     weeks, values = series(counts)
     legend = "".join(
         f'<li><span style="background:{colour}"></span>{escape(tag)} ({sum(values[tag]):,})</li>'
@@ -77,7 +81,7 @@ def timeline_section(archive: Archive) -> str:
 def sites_section(archive: Archive) -> str:
     rows = "".join(
         f'<tr><td>{escape(site)}</td><td class="n">{n:,}</td></tr>'
-        for site, n in top_sites(archive)
+        for site, n in archive.overview.top_sites()
     )
     return (
         f'<h2>Top sites</h2><table><tr><th>Site</th><th class="n">Stories</th></tr>{rows}</table>'
@@ -85,7 +89,7 @@ def sites_section(archive: Archive) -> str:
 
 
 def changes_section(archive: Archive) -> str:
-    changes = changed_headlines(archive)
+    changes = archive.overview.changed_headlines()
     if not changes:
         return (
             "<h2>Changed headlines</h2><p>No site has rewritten a headline the archive holds.</p>"
@@ -117,6 +121,15 @@ def render(archive: Archive, *, now: datetime | None = None) -> str:
         f'<p class="meta">{escape(archive.location)} · generated {generated} by '
         f"newsarchive {escape(__version__)}</p>{body}</body></html>\n"
     )
+
+
+def write_report(archive: Archive, path: Path, *, force: bool = False) -> None:
+    """Write the report to `path`, which appears only once complete; an existing file is
+    replaced only with `force`."""
+    refuse_existing(path, force=force)
+    page = render(archive)
+    with atomic_file(path) as out:
+        out.write(page)
 
 
 def _day(moment: datetime) -> str:

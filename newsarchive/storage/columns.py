@@ -1,0 +1,114 @@
+"""The column catalogue: every column of the archive's tables, and every field an export can
+carry, with its type and what it holds.
+
+One description per column, read by the export (`--fields`), the dataset bundle
+(`datapackage.json`) and the browser (Datasette's column notes). Types are Frictionless Data
+types. Free of SQLAlchemy, so the command line can list fields without loading the storage
+layer; a test holds it to the tables in `schema.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsarchive.status import RunStatus, WalkEnd, WalkMode
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    type: str  # string, integer, datetime or array
+    description: str
+
+
+def _choices(words: type[RunStatus] | type[WalkEnd] | type[WalkMode]) -> str:
+    return ", ".join(words)
+
+
+STORIES = (
+    Column("url", "string", "Canonical URL of the story, tracking parameters removed: the archive's key for it."),
+    Column("headline", "string", "Headline as the tag listing last showed it."),
+    Column("teaser", "string", "Summary line under the headline on the listing, if any."),
+    Column("published_at", "string", "Publication date or date-time (ISO 8601) as precise as the listing gave it."),
+    Column("date_source", "string", "Where published_at was found on the listing: time, markup, text, relative, url or profile."),
+    Column("author", "string", "Author as the listing named them, if it did."),
+    Column("image_url", "string", "URL of the story's listing image, if any."),
+    Column("site", "string", "Host of the site, without www."),
+    Column("extraction_method", "string", "Which extractor found the story on the listing."),
+    Column("first_seen_at", "datetime", "When a crawl first saw the story (UTC)."),
+    Column("last_seen_at", "datetime", "When a crawl last saw the story (UTC)."),
+    Column("first_run_id", "integer", "The crawl run that first stored it."),
+)  # fmt: skip
+# Not a column of `stories` but of `story_tags`; an export carries it beside the story's own.
+TAGS = Column("tags", "array", "Tags the story was listed under (CSV: joined with '; ').")
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "stories": STORIES,
+    "tags": (
+        Column("site", "string", "Host name of the news site."),
+        Column("name", "string", "Tag name as the site shows it."),
+    ),
+    "story_tags": (
+        Column("story_id", "integer", "The story."),
+        Column("tag_id", "integer", "The tag that listed it."),
+    ),
+    "sightings": (
+        Column("story_id", "integer", "The story seen."),
+        Column("run_id", "integer", "The crawl run that saw it."),
+        Column("tag_id", "integer", "The tag whose listing showed it."),
+        Column("listing_url", "string", "The listing page it was on."),
+        Column("page_number", "integer", "1 for the start page, 2 for the next older page, …"),
+        Column("position", "integer", "Its place on that page, from 1 at the top."),
+        Column("seen_at", "datetime", "When the page was fetched (UTC)."),
+        Column("warc_file_id", "integer", "The WARC file holding the listing page as fetched."),
+        Column("warc_offset", "integer", "Where that page's WARC record starts in the file (bytes)."),
+    ),
+    "story_versions": (
+        Column("story_id", "integer", "The story."),
+        Column("headline", "string", "The headline at the time."),
+        Column("teaser", "string", "The teaser at the time."),
+        Column("published_at", "string", "The publication date the listing gave at the time."),
+        Column("author", "string", "The author named at the time."),
+        Column("image_url", "string", "The teaser image at the time."),
+        Column("first_seen_at", "datetime", "When a crawl first saw these values (UTC)."),
+        Column("last_seen_at", "datetime", "When a crawl last saw these values (UTC)."),
+        Column("replaced_at", "datetime", "When a crawl first saw the values that replaced them (UTC)."),
+        Column("replaced_in_run_id", "integer", "The crawl run that saw the change."),
+    ),
+    "listing_walks": (
+        Column("run_id", "integer", "The crawl run."),
+        Column("start_url", "string", "The tag page the walk started at (canonical URL)."),
+        Column("tag_id", "integer", "The tag."),
+        Column("mode", "string", f"{_choices(WalkMode)}: every page, or until pages bring nothing new."),
+        Column("pages", "integer", "Listing pages fetched."),
+        Column("stories", "integer", "Stories listed on those pages."),
+        Column("end_reason", "string", f"Why the walk stopped: {_choices(WalkEnd)}; empty when the run stopped first."),
+    ),
+    "warc_files": (
+        Column("run_id", "integer", "The crawl run."),
+        Column("path", "string", "Where the gzip WARC file was written."),
+    ),
+    "crawl_runs": (
+        Column("start_urls", "string", "The tag pages the crawl started at (JSON list)."),
+        Column("started_at", "datetime", "Start (UTC)."),
+        Column("finished_at", "datetime", "End (UTC); empty while running or after a hard stop."),
+        Column("status", "string", f"How the run ended: {_choices(RunStatus)}."),
+        Column("pages", "integer", "Listing pages fetched."),
+        Column("stories_new", "integer", "Stories new to the archive."),
+        Column("stories_existing", "integer", "Stories the archive already had."),
+        Column("errors", "integer", "Pages that failed."),
+        Column("software_version", "string", "The newsarchive version that ran the crawl."),
+        Column("settings", "string", "Settings that differed from the defaults (JSON object)."),
+    ),
+}  # fmt: skip
+
+# Every field an export can carry (`--fields`), in this order when listed: the story's own
+# columns, its tags after `site`, and not the internal `first_run_id`.
+FIELDS: dict[str, Column] = {column.name: column for column in (*STORIES[:8], TAGS, *STORIES[8:11])}
+# What an export carries unless told otherwise, in this order.
+DEFAULT_FIELDS = (
+    "url", "headline", "teaser", "published_at", "author", "image_url", "site", "tags",
+    "first_seen_at", "last_seen_at",
+)  # fmt: skip
+# A change by the site to one of these keeps the earlier values as a version.
+TRACKED_FIELDS = ("headline", "teaser", "published_at", "author", "image_url")

@@ -1,0 +1,142 @@
+"""Reading stories: counts, search, a story's history, and the lean rows exports stream."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from newsarchive.storage import bulk, search
+from newsarchive.storage.clauses import story_clauses
+from newsarchive.storage.columns import FIELDS
+from newsarchive.storage.errors import SearchSyntaxError
+from newsarchive.storage.history import Timeline, timeline
+from newsarchive.storage.schema import (
+    crawl_runs,
+    listing_walks,
+    sightings,
+    stories,
+    story_versions,
+    tags,
+    warc_files,
+)
+from newsarchive.storage.selection import Cells, StoryFilter
+from newsarchive.storage.story_rows import story_query, stream, tag_list
+
+
+@dataclass(frozen=True, slots=True)
+class StoryReader:
+    """The stories of an archive, read in one consistent snapshot per call."""
+
+    engine: Engine
+
+    def count(self, where: StoryFilter | None = None) -> int:
+        query = select(func.count()).select_from(stories).where(*story_clauses(where))
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one()
+
+    def known_urls(self, urls: Iterable[str]) -> set[str]:
+        """Which of these canonical story URLs the archive holds: one indexed query per 500."""
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for chunk in bulk.chunks(list(dict.fromkeys(urls))):
+                query = select(stories.c.url).where(stories.c.url.in_(chunk))
+                found.update(conn.execute(query).scalars())
+        return found
+
+    def iter_stories(
+        self, where: StoryFilter | None = None, *, batch_size: int = 1000
+    ) -> Iterator[dict[str, Any]]:
+        """Every story (matching `where`) as a dict of every export field, in archive order, in
+        constant memory: times as aware datetimes, tags a sorted list."""
+        query = story_query(self.engine.dialect.name, tuple(FIELDS), where)
+        with self.engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(
+                query
+            )
+            for row in result:
+                record = row._asdict()
+                record["tags"] = tag_list(record["tags"])
+                yield record
+
+    def rows(
+        self,
+        fields: Sequence[str],
+        where: StoryFilter | None = None,
+        cells: Cells | None = None,
+        *,
+        chunk: int = 1000,
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """Stories (matching `where`) as chunks of rows of `fields`, in archive order, in constant
+        memory, their values written as `cells` says (default: plain text, tags a tuple): the
+        lean path exports stream. Times are written in ISO 8601 with their offset."""
+        with self.engine.connect() as conn:
+            yield from stream(conn, fields, where, cells or Cells(), chunk)
+
+    def search(
+        self, query: str, where: StoryFilter | None = None, *, limit: int = 20
+    ) -> list[dict[str, Any]]:
+        """Stories whose headline or teaser match `query`, best first, with marked snippets."""
+        dialect = self.engine.dialect.name
+        if dialect == "sqlite":
+            problem = search.sqlite_syntax_error(query)
+            if problem:
+                raise SearchSyntaxError(problem)
+        statement = search.search_query(dialect, query, story_clauses(where), limit)
+        with self.engine.connect() as conn:
+            return [row._asdict() for row in conn.execute(statement)]
+
+    def story(self, url: str) -> dict[str, Any] | None:
+        """The stored row of the story with this canonical URL, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(stories).where(stories.c.url == url)).first()
+        return row._asdict() if row else None
+
+    def timeline(self, url: str) -> Timeline | None:
+        """The history of the story at `url` (any form of it), or None if it is not archived."""
+        return timeline(self, url)
+
+    def versions(self, story_id: int) -> list[dict[str, Any]]:
+        """Earlier values of a story, oldest first."""
+        query = (
+            select(story_versions)
+            .where(story_versions.c.story_id == story_id)
+            .order_by(story_versions.c.replaced_at, story_versions.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [row._asdict() for row in conn.execute(query)]
+
+    def sightings(self, story_id: int) -> list[dict[str, Any]]:
+        """Every sighting of a story, oldest first, with its tag and WARC record."""
+        query = (
+            select(
+                sightings.c.run_id,
+                sightings.c.seen_at,
+                sightings.c.listing_url,
+                sightings.c.page_number,
+                sightings.c.position,
+                sightings.c.tag_id,
+                tags.c.name.label("tag"),
+                tags.c.site.label("tag_site"),
+                warc_files.c.path.label("warc_file"),
+                sightings.c.warc_offset,
+            )
+            .select_from(sightings.outerjoin(tags).outerjoin(warc_files))
+            .where(sightings.c.story_id == story_id)
+            .order_by(sightings.c.seen_at, sightings.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [row._asdict() for row in conn.execute(query)]
+
+    def tag_walks(self, tag_ids: Iterable[int]) -> list[dict[str, Any]]:
+        """The runs that walked each of these tags, oldest first: tag_id, run_id, started_at."""
+        query = (
+            select(listing_walks.c.tag_id, crawl_runs.c.id.label("run_id"), crawl_runs.c.started_at)
+            .select_from(listing_walks.join(crawl_runs))
+            .where(listing_walks.c.tag_id.in_(list(tag_ids)), listing_walks.c.pages > 0)
+            .order_by(crawl_runs.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [row._asdict() for row in conn.execute(query)]

@@ -1,0 +1,151 @@
+"""Stories as the rows of a file: the lean read path exports stream.
+
+An export of a million stories is mostly per-row work, so the database does what it can in
+the one query: text for a spreadsheet gets its formula guard, text for JSON is quoted as JSON.
+What it cannot write as Python would, a story's tags in order and its times in ISO 8601, comes
+in few distinct values (a page's stories share their tags and the time they were seen): each
+distinct value is written once, a chunk of rows a column at a time, by C loops (`zip`, `map`).
+
+`story_query` also serves `StoryReader.iter_stories`, so a field reads the same either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Text,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    type_coerce,
+)
+
+from newsarchive.storage.clauses import story_clauses
+from newsarchive.storage.schema import UTCDateTime, stories, story_tags, tags
+from newsarchive.storage.selection import Cells, StoryFilter, json_text
+
+# Between a story's tag names as the database aggregates them; no tag name holds it.
+_TAG_SEPARATOR = "\x1f"
+# The columns that hold times.
+_TIMES = frozenset(
+    column.name for column in stories.columns if isinstance(column.type, UTCDateTime)
+)
+# Distinct values remembered at most: the few of a chunk of rows, not the many of an archive.
+_REMEMBERED = 10_000
+# The code point of a value's first character, to compare with the characters of `quote_leading`.
+_FIRST_CHARACTER: dict[str, Callable[[ColumnElement[Any]], ColumnElement[Any]]] = {
+    "sqlite": func.unicode,
+    "postgresql": func.ascii,
+}
+# A value as JSON text, exactly as `json_text` writes it (a test holds the two together).
+_JSON_TEXT: dict[str, Callable[[ColumnElement[Any]], ColumnElement[Any]]] = {
+    "sqlite": lambda column: func.json_quote(column, type_=Text),
+    "postgresql": lambda column: func.coalesce(cast(func.to_json(column), Text), "null"),
+}
+
+
+def story_query(
+    dialect: str, fields: Sequence[str], where: StoryFilter | None, cells: Cells | None = None
+) -> Select:
+    """The stories matching `where`, in archive order, with a column per field: their values as
+    stored (times as datetimes); with `cells`, their text as `cells` says, times as the
+    database keeps them (`_time_writer` writes them).
+
+    `tags` are the names joined with _TAG_SEPARATOR, in no particular order.
+    """
+    columns: list[ColumnElement[Any]] = []
+    for name in fields:
+        if name == "tags":
+            column = (
+                select(func.aggregate_strings(tags.c.name, _TAG_SEPARATOR))
+                .select_from(story_tags.join(tags))
+                .where(story_tags.c.story_id == stories.c.id)
+                .scalar_subquery()
+            )
+        elif name in _TIMES:
+            column = type_coerce(stories.c[name], Text) if cells else stories.c[name]
+        elif cells and cells.json:
+            column = _JSON_TEXT[dialect](stories.c[name])
+        elif cells and cells.quote_leading:
+            column = _quoted(stories.c[name], _FIRST_CHARACTER[dialect], cells.quote_leading)
+        else:
+            column = stories.c[name]
+        columns.append(column.label(name))
+    return select(*columns).where(*story_clauses(where)).order_by(stories.c.id)
+
+
+def stream(
+    conn: Connection, fields: Sequence[str], where: StoryFilter | None, cells: Cells, chunk: int
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The stories matching `where` a chunk of rows at a time, each row a tuple of `fields`
+    written as `cells` says."""
+    tag_texts = _Written(lambda names: cells.tags_text(tag_list(names)))
+    time_texts = _Written(_time_writer(cells))
+    made = {
+        index: tag_texts if name == "tags" else time_texts
+        for index, name in enumerate(fields)
+        if name == "tags" or name in _TIMES
+    }
+    query = story_query(conn.dialect.name, fields, where, cells)
+    # SQLite's driver steps through the rows as they are fetched; another needs a server-side
+    # cursor to not load them all at once (on SQLite, SQLAlchemy's buffer would only add work).
+    streaming = conn.dialect.name != "sqlite"
+    result = conn.execution_options(stream_results=streaming).execute(query)
+    for part in result.partitions(chunk):
+        # Column by column: each a C loop over the chunk, rather than Python code per row.
+        columns = list(zip(*part, strict=True))
+        for index, written in made.items():
+            columns[index] = map(written.__getitem__, columns[index])
+        yield list(zip(*columns, strict=True))
+        for written in (tag_texts, time_texts):
+            if len(written) > _REMEMBERED:
+                written.clear()
+
+
+def tag_list(names: str | None) -> list[str]:
+    """The names of an aggregated tags value, in order."""
+    return sorted(names.split(_TAG_SEPARATOR)) if names else []
+
+
+class _Written(dict):
+    """The text of each distinct value, written on first use by `write`."""
+
+    def __init__(self, write: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.write = write
+
+    def __missing__(self, value: Any) -> Any:
+        text = self[value] = self.write(value)
+        return text
+
+
+def _time_writer(cells: Cells) -> Callable[[str | datetime | None], Any]:
+    """A stored UTC time as `datetime.isoformat()` writes it (in JSON, as JSON text)."""
+
+    def iso(value: str | datetime | None) -> str | None:
+        if value is None:
+            return None
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return moment.replace(tzinfo=UTC).isoformat()
+
+    return (lambda value: json_text(iso(value))) if cells.json else iso
+
+
+def _quoted(
+    column: ColumnElement[Any],
+    first: Callable[[ColumnElement[Any]], ColumnElement[Any]],
+    leading: tuple[str, ...],
+) -> ColumnElement[Any]:
+    """`column`, with an apostrophe before values whose first character is one of `leading`;
+    most text starts with a letter, past the code points of `leading`, and is decided at once."""
+    codes = [ord(character) for character in leading]
+    starts = (first(column) <= max(codes)) & first(column).in_(codes)
+    return case((starts, literal("'", Text) + column), else_=column)
