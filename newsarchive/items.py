@@ -59,7 +59,8 @@ class ListingPage:
 
 @dataclass(slots=True)
 class ListingWalk:
-    """How one start URL's pagination was walked in a run."""
+    """How one walk of a start URL's pages went in a run: from page 1, or continuing an earlier
+    walk from `first_page`; `next_url` is where it would go on (see newsarchive.walks)."""
 
     start_url: str
     mode: str  # a newsarchive.status.WalkMode
@@ -68,3 +69,22 @@ class ListingWalk:
     tag: str | None = None
     site: str | None = None
     end_reason: str | None = None  # a newsarchive.status.WalkEnd; None while walking
+    first_page: int = 1
+    first_url: str | None = None
+    last_page: int | None = None
+    next_url: str | None = None
+    next_page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageFailure:
+    """A listing page that gave no stories: its walk's start URL, its place, and why (one line)."""
+
+    start_url: str
+    url: str
+    page_number: int
+    reason: str
+    http_status: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.reason}"

@@ -17,6 +17,8 @@ class RunStatus(StrEnum):
     NO_STORIES = "no_stories"
     FEWER_STORIES = "fewer_stories"
     FAILED = "failed"
+    # Stories were archived, but pages failed (an HTTP error, a timeout): later runs fetch them.
+    PARTIAL = "partial"
     # Stories were archived, but the WARC file could not be written (a full disk): the run's
     # sightings from then on have no WARC record.
     WARC_FAILED = "warc_failed"
@@ -24,10 +26,19 @@ class RunStatus(StrEnum):
 
 
 class WalkMode(StrEnum):
-    """How a start URL's pagination was walked (`listing_walks.mode`)."""
+    """How a walk of a start URL's pages went about it (`listing_walks.mode`).
+
+    A run walks each start URL from page 1 (`full` the first time, `incremental` once the
+    archive has walked it), then continues every walk an earlier run left unfinished, from where
+    it stopped: `resume` to the listing's end when the end was never reached, `catch_up` until
+    it meets known stories when a later walk left a gap (it was cut short while still finding
+    new stories).
+    """
 
     FULL = "full"
     INCREMENTAL = "incremental"
+    RESUME = "resume"
+    CATCH_UP = "catch_up"
 
 
 class WalkEnd(StrEnum):
@@ -38,15 +49,19 @@ class WalkEnd(StrEnum):
     NO_NEW_STORIES = "no_new_stories"  # an empty page, or a pagination loop
     KNOWN_STORIES = "known_stories"  # an incremental walk reached what the archive had
     OFFSITE_NEXT = "offsite_next"
-    ALREADY_FETCHED = "already_fetched"
+    ALREADY_FETCHED = "already_fetched"  # a loop, or a page another start URL's walk has
+    JOINED = "joined"  # another walk of the same start URL in this run has the next page
     URL_TOO_LONG = "url_too_long"  # a next link that grows on every page
     ERROR = "error"
 
 
-# A walk that ended for one of these reasons covered the tag down to where it stopped being new.
-COMPLETE_WALKS = frozenset(
+# Walks that ended for one of these reasons went as far as the listing goes: the end.
+REACHED_END = frozenset(
     {
-        WalkEnd.LAST_PAGE, WalkEnd.MAX_PAGES, WalkEnd.NO_NEW_STORIES, WalkEnd.KNOWN_STORIES,
-        WalkEnd.OFFSITE_NEXT, WalkEnd.ALREADY_FETCHED,
+        WalkEnd.LAST_PAGE, WalkEnd.NO_NEW_STORIES, WalkEnd.OFFSITE_NEXT, WalkEnd.ALREADY_FETCHED,
+        WalkEnd.URL_TOO_LONG,
     }
 )  # fmt: skip
+# Walks that ended for one of these reasons (or none: interrupted) left pages unwalked, and a
+# later run continues them from where they stopped.
+UNFINISHED = frozenset({WalkEnd.MAX_PAGES, WalkEnd.ERROR, None})

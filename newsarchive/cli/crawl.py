@@ -157,7 +157,7 @@ def outcome(result: CrawlResult) -> int:
         raise CLIError("crawl interrupted", 130)
     if result.shortfalls:
         raise CLIError(_fewer(result), CLIError.FEWER_STORIES)
-    if result.status != RunStatus.FINISHED:
+    if result.status not in (RunStatus.FINISHED, RunStatus.PARTIAL):
         raise CLIError(
             "no stories found: the site may have changed its layout (check the URL with a browser)",
             CLIError.NO_STORIES,

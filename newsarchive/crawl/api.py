@@ -114,7 +114,9 @@ def result_of(crawler: Crawler, seconds: float) -> CrawlResult:
         pages=state.pages,
         stories_new=state.stories_new,
         stories_existing=state.stories_existing,
-        errors=stats.get("log_count/ERROR", 0),
+        errors=len(state.start_failures)
+        + len(state.page_failures)
+        + stats.get("log_count/ERROR", 0),
         seconds=seconds,
         archive=state.archive,
         run_id=state.run_id,

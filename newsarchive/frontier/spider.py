@@ -24,6 +24,7 @@ from newsarchive.frontier.ledger import Ledger
 from newsarchive.frontier.state import Frontier
 from newsarchive.items import ListingPage, Story
 from newsarchive.spiders.tag import Chain, TagSpider, start_chain
+from newsarchive.status import WalkEnd
 from newsarchive.urls import canonical_url, is_web_url
 
 logger = logging.getLogger(__name__)
@@ -60,8 +61,8 @@ class FrontierChains:
     def __init__(self, frontier: Frontier) -> None:
         self.frontier = frontier
 
-    def claim(self, url: str) -> bool:
-        return True  # the job's duplicate filter in Redis remembers requests, for every worker
+    def claim(self, url: str, chain: Chain) -> WalkEnd | None:
+        return None  # the job's duplicate filter in Redis remembers requests, for every worker
 
     def first_listings(self, chain: Chain, page_number: int, keys: list[str]) -> list[str]:
         chain.fresh = self.frontier.first_listed(chain.job, chain.start_url, page_number, keys)

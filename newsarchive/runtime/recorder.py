@@ -121,13 +121,14 @@ class RunRecorder:
 
     # -- while crawling -------------------------------------------------------------------------
 
-    def walked(self, start_url: str) -> Deferred:
-        """Whether an earlier run walked this start URL's pages (looked up off the reactor)."""
-        return deferToThread(self.archive.runs.walked, start_url)
+    def walk_plan(self, start_url: str) -> Deferred:
+        """What earlier runs left this start URL to walk (a WalkPlan, looked up off the reactor)."""
+        return deferToThread(self.archive.walks.plan, start_url)
 
-    def known_urls(self, urls: Sequence[str]) -> Deferred:
-        """Which of these story URLs the archive holds (looked up off the reactor)."""
-        return deferToThread(self.archive.read.known_urls, urls)
+    def known_urls(self, urls: Sequence[str], tag: tuple[str, str] | None) -> Deferred:
+        """Which of these story URLs the archive holds under the (site, name) `tag` (looked up
+        off the reactor)."""
+        return deferToThread(self.archive.read.known_urls, urls, tag)
 
     def store(self, pages: list[ListingPage]) -> Deferred:
         """Write a batch of listing pages on the writer thread, after their WARC records."""
@@ -193,14 +194,15 @@ class RunRecorder:
     def _finish(self, reason: str) -> None:
         state, archive = self.state, self.archive
         status = self._status(reason)
-        archive.runs.record_walks(state.run_id, state.walks)
-        if status is RunStatus.FINISHED:
+        failures = state.start_failures + state.page_failures
+        archive.walks.record(state.run_id, state.walks, failures)
+        if status in (RunStatus.FINISHED, RunStatus.PARTIAL):
             ratio = self.crawler.settings.getfloat("NEWSARCHIVE_MIN_STORIES_RATIO")
             state.shortfalls = archive.runs.shortfalls(state.run_id, ratio)
             if state.shortfalls:
                 status = RunStatus.FEWER_STORIES
         state.status = status
-        errors = self.crawler.stats.get_value("log_count/ERROR", 0)
+        errors = len(failures) + self.crawler.stats.get_value("log_count/ERROR", 0)
         archive.runs.finish(state.run_id, status, pages=state.pages, errors=errors)
         logger.info(
             "run %s %s: %d page(s), %d new stories, %d already archived, %d error(s)",
@@ -219,4 +221,6 @@ class RunRecorder:
             return RunStatus.FAILED
         if not state.sightings:
             return RunStatus.NO_STORIES
+        if state.start_failures or state.page_failures:
+            return RunStatus.PARTIAL
         return RunStatus.FINISHED

@@ -4,21 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from newsarchive.items import ListingWalk
+from newsarchive.items import ListingWalk, PageFailure
 from newsarchive.status import RunStatus
 from newsarchive.storage import Shortfall
-
-
-@dataclass(frozen=True, slots=True)
-class PageFailure:
-    """A listing page that gave no stories: its URL, its place in the walk, and why (one line)."""
-
-    url: str
-    page_number: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.url}: {self.reason}"
 
 
 @dataclass(slots=True)

@@ -26,15 +26,15 @@ from w3lib.http import basic_auth_header
 
 from newsarchive.extract import Listing, Profile
 from newsarchive.extract.learned import LayoutCache
-from newsarchive.items import Capture, ListingPage, ListingWalk, Story
+from newsarchive.items import Capture, ListingPage, ListingWalk, PageFailure, Story
 from newsarchive.middlewares.boundary import SITE
 from newsarchive.middlewares.warc import CAPTURE, FETCHED_AT, LISTING
 from newsarchive.profiles import ProfileError, load_profiles
 from newsarchive.runtime.checkpoint import Checkpoint
 from newsarchive.runtime.recorder import RunRecorder
-from newsarchive.runtime.state import PageFailure
 from newsarchive.status import WalkEnd, WalkMode
 from newsarchive.urls import canonical_url, host_of, is_web_url, site_origin, without_credentials
+from newsarchive.walks import WalkPlan
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +48,12 @@ SPIDER_ARGUMENTS = {
 
 @dataclass(slots=True)
 class Chain:
-    """The pages of one start URL: its host, how deep we are, and what it has shown so far.
+    """One walk of a start URL's pages: its site, how deep it is, and what it has shown so far.
 
-    An incremental chain stops after `stop_after` pages in a row bring no story new to the
-    archive; a full one walks every page.
+    A run walks each start URL from page 1 and continues each walk an earlier run left
+    unfinished (see newsarchive.walks): full and resume walks go to the listing's end;
+    incremental and catch-up walks stop after `stop_after` pages in a row bring no story new to
+    the archive under the walk's tag.
     """
 
     start_url: str  # without credentials (see `auth`)
@@ -66,9 +68,14 @@ class Chain:
     def __post_init__(self) -> None:
         self.walk = ListingWalk(start_url=canonical_url(self.start_url), mode=self.mode)
 
+    @property
+    def until_known(self) -> bool:
+        """Whether the walk stops where the archive's stories begin."""
+        return self.mode in (WalkMode.INCREMENTAL, WalkMode.CATCH_UP)
+
 
 def start_chain(url: str, mode: WalkMode = WalkMode.FULL, kind: type[Chain] = Chain, **fields: Any):
-    """The chain of a start URL; credentials in it become the chain's Authorization header."""
+    """A walk of a start URL; credentials in it become the walk's Authorization header."""
     url, credentials = without_credentials(url)
     auth = basic_auth_header(*credentials).decode("latin-1") if credentials else None
     return kind(url, site_origin(url), mode, auth=auth, **fields)
@@ -77,8 +84,9 @@ def start_chain(url: str, mode: WalkMode = WalkMode.FULL, kind: type[Chain] = Ch
 class Chains(Protocol):
     """What the spider remembers of its pagination while it crawls."""
 
-    def claim(self, url: str) -> bool:
-        """Note a listing URL about to be requested; False when it was requested before."""
+    def claim(self, url: str, chain: Chain) -> WalkEnd | None:
+        """Note a listing URL the chain is about to request; why the chain ends instead, when
+        the URL was requested before in this run."""
 
     def first_listings(self, chain: Chain, page_number: int, keys: list[str]) -> list[str]:
         """Note the stories a page of the chain lists; returns those the chain had not shown."""
@@ -91,14 +99,17 @@ class LocalChains:
     """Pagination memory of one process: the listing URLs requested, the stories per chain."""
 
     def __init__(self) -> None:
-        self.requested: set[str] = set()
+        self.requested: dict[str, Chain] = {}
 
-    def claim(self, url: str) -> bool:
+    def claim(self, url: str, chain: Chain) -> WalkEnd | None:
         key = canonical_url(url)
-        if key in self.requested:
-            return False
-        self.requested.add(key)
-        return True
+        earlier = self.requested.get(key)
+        if earlier is None:
+            self.requested[key] = chain
+            return None
+        if earlier is not chain and earlier.start_url == chain.start_url:
+            return WalkEnd.JOINED  # another walk of the same start URL has that page
+        return WalkEnd.ALREADY_FETCHED  # a loop, or a page another start URL's walk has
 
     def first_listings(self, chain: Chain, page_number: int, keys: list[str]) -> list[str]:
         new = [key for key in dict.fromkeys(keys) if key not in chain.seen_stories]
@@ -186,29 +197,51 @@ class TagSpider(Spider):
         except ProfileError as error:
             logger.error("%s", error)
             self.run.state.start_failures += [
-                PageFailure(u, 1, str(error)) for u in self.start_urls
+                PageFailure(canonical_url(url), url, 1, str(error)) for url in self.start_urls
             ]
             return
         full = self.settings.getbool("NEWSARCHIVE_FULL")
         checkpoint = self.crawler.get_extension(Checkpoint)
         for given, start_url in zip(self.given_urls, self.start_urls, strict=True):
-            known = not full and await maybe_deferred_to_future(
-                self.run.walked(canonical_url(start_url))
-            )
-            chain = start_chain(given, WalkMode.INCREMENTAL if known else WalkMode.FULL)
-            self.run.state.walks.append(chain.walk)
+            walks = WalkPlan()
+            if not full:
+                walks = await maybe_deferred_to_future(self.run.walk_plan(canonical_url(start_url)))
             point = checkpoint.resume_point(start_url) if checkpoint else None
             if point:
                 logger.info("%s: resuming at page %d, %s", start_url, point[1], point[0])
             url, page_number = point or (start_url, 1)
-            self.chains.claim(url)
-            yield self.listing_request(url, chain, page_number)
+            for request in (
+                self.first_request(start_chain(given, walks.head_mode), url, page_number),
+                *(
+                    self.first_request(
+                        start_chain(given, resume.mode), resume.url, resume.page_number
+                    )
+                    for resume in walks.resume
+                ),
+            ):
+                if request is not None:
+                    yield request
+
+    def first_request(self, chain: Chain, url: str, page_number: int) -> Request | None:
+        """The request for the first page of a walk, noted in the run; None when another walk of
+        this run has that page already (two resume points that met)."""
+        chain.walk.first_page, chain.walk.first_url = page_number, url
+        self.run.state.walks.append(chain.walk)
+        ended = self.chains.claim(url, chain)
+        if ended is not None:
+            chain.walk.end_reason = ended
+            return None
+        if page_number > 1:
+            logger.info(
+                "%s: continuing a %s walk at page %d", chain.start_url, chain.mode, page_number
+            )
+        return self.listing_request(url, chain, page_number)
 
     def listing_request(self, url: str, chain: Chain, page_number: int) -> Request:
-        incremental = chain.mode is WalkMode.INCREMENTAL
+        chain.walk.next_url, chain.walk.next_page = url, page_number  # until it is read
         request = Request(
             url,
-            callback=self.parse_incremental if incremental else self.parse_listing,
+            callback=self.parse_incremental if chain.until_known else self.parse_listing,
             errback=self.listing_failed,
             cb_kwargs={"chain": chain, "page_number": page_number},
             meta={
@@ -238,7 +271,9 @@ class TagSpider(Spider):
         if listing is None:
             return
         new_in_chain = self._new_in_chain(listing, chain, page_number)
-        known = await maybe_deferred_to_future(self.run.known_urls(new_in_chain))
+        walk = chain.walk
+        tag = (walk.site or "", walk.tag) if walk.tag else None
+        known = await maybe_deferred_to_future(self.run.known_urls(new_in_chain, tag))
         fresh = len(new_in_chain) - len(known)
         chain.pages_without_new = 0 if fresh else chain.pages_without_new + 1
         self.crawler.stats.inc_value("newsarchive/stories_known_on_listing", len(known))
@@ -249,8 +284,7 @@ class TagSpider(Spider):
         """Extract a fetched listing page and note it in the walk; None when it is no HTML page."""
         if not isinstance(response, HtmlResponse):
             kind = response.headers.get("Content-Type", b"no content type").decode("latin-1")
-            chain.walk.end_reason = WalkEnd.ERROR
-            self._fail(response.url, page_number, f"not an HTML page ({kind})", "not_html")
+            self._fail(chain, response.url, page_number, f"not an HTML page ({kind})", "not_html")
             return None
         state = self.run.state
         state.pages += 1
@@ -266,6 +300,8 @@ class TagSpider(Spider):
         state.current_tag = listing.tag
         walk = chain.walk
         walk.pages += 1
+        walk.last_page = max(walk.last_page or 0, page_number)
+        walk.next_url = walk.next_page = None  # read: where it goes on is decided by `_next`
         walk.stories += len(listing.stories)
         walk.tag, walk.site = walk.tag or listing.tag, walk.site or host_of(response.url)
         return listing
@@ -297,23 +333,29 @@ class TagSpider(Spider):
     def _next(
         self, next_page: str | None, chain: Chain, page_number: int, new_in_chain: int
     ) -> Request | None:
-        """The request for the older page, or None when the chain ends here (and why)."""
+        """The request for the older page, or None when the chain ends here (and why).
+
+        The loop guard counts only this chain's own stories and pages: a story another tag
+        listed, or another walk of this run, does not end it.
+        """
         if not next_page:
             reason = WalkEnd.LAST_PAGE
         elif not new_in_chain:
             reason = WalkEnd.NO_NEW_STORIES
-        elif chain.pages_without_new >= self.stop_after:
+        elif chain.until_known and chain.pages_without_new >= self.stop_after:
             reason = WalkEnd.KNOWN_STORIES
         elif site_origin(next_page) != chain.origin:
             reason = WalkEnd.OFFSITE_NEXT
-        elif self.max_pages and page_number >= self.max_pages:
+        elif self.max_pages and chain.walk.pages >= self.max_pages:
             reason = WalkEnd.MAX_PAGES
+            # Where a later run goes on.
+            chain.walk.next_url, chain.walk.next_page = next_page, page_number + 1
         elif len(next_page) > self.settings.getint("URLLENGTH_LIMIT"):
             reason = WalkEnd.URL_TOO_LONG
-        elif not self.chains.claim(next_page):
-            reason = WalkEnd.ALREADY_FETCHED
         else:
-            return self.listing_request(next_page, chain, page_number + 1)
+            reason = self.chains.claim(next_page, chain)
+            if reason is None:
+                return self.listing_request(next_page, chain, page_number + 1)
         self.crawler.stats.inc_value(f"newsarchive/chain_end/{reason}")
         chain.walk.end_reason = reason
         logger.info("%s: pagination ends at page %d (%s)", chain.start_url, page_number, reason)
@@ -321,22 +363,32 @@ class TagSpider(Spider):
 
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request
-        page_number = request.cb_kwargs["page_number"]
-        request.cb_kwargs["chain"].walk.end_reason = WalkEnd.ERROR
+        chain, page_number = request.cb_kwargs["chain"], request.cb_kwargs["page_number"]
         if failure.check(HttpError):
             status = failure.value.response.status
-            self._fail(request.url, page_number, f"HTTP {status}", f"http_{status}")
+            self._fail(chain, request.url, page_number, f"HTTP {status}", f"http_{status}", status)
         else:
             # Some download errors have an empty message (a cancelled download, lost data).
             message = (failure.getErrorMessage().splitlines() or [""])[0] if failure.value else ""
             reason = message.rstrip(".") or failure.type.__name__
-            self._fail(request.url, page_number, reason, failure.type.__name__)
+            self._fail(chain, request.url, page_number, reason, failure.type.__name__)
 
-    def _fail(self, url: str, page_number: int, reason: str, key: str) -> None:
-        """Count a listing page that gave no stories; on a start page it fails that start URL."""
+    def _fail(
+        self,
+        chain: Chain,
+        url: str,
+        page_number: int,
+        reason: str,
+        key: str,
+        http_status: int | None = None,
+    ) -> None:
+        """Count a listing page that gave no stories and end its walk there (a later run tries
+        the page again); a failed start page fails its start URL."""
         stats, state = self.crawler.stats, self.run.state
         stats.inc_value(f"newsarchive/listing_failed/{key}")
-        failed = PageFailure(url, page_number, reason)
+        chain.walk.end_reason = WalkEnd.ERROR
+        chain.walk.next_url, chain.walk.next_page = url, page_number
+        failed = PageFailure(chain.walk.start_url, url, page_number, reason, http_status)
         if page_number == 1:
             stats.inc_value("newsarchive/start_failed")
             state.start_failures.append(failed)

@@ -5,6 +5,7 @@ with Archive.open(db, create=False) as archive:
     archive.write     storing a crawl's batches, replaying a run                (write.py)
     archive.read      stories, search, a story's history, the lean export rows  (read.py)
     archive.overview  totals and coverage for reports                           (overview.py)
+    archive.walks     how start URLs were walked, failed pages, the next run's plan (walks.py)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from newsarchive.storage.overview import Overview
 from newsarchive.storage.read import StoryReader
 from newsarchive.storage.runs import Runs
 from newsarchive.storage.schema import metadata
+from newsarchive.storage.walks import Walks
 from newsarchive.storage.write import StoryWriter
 
 # PostgreSQL advisory lock key held while creating, stamping or migrating the tables; not the
@@ -49,6 +51,7 @@ class Archive:
         self.write = StoryWriter(engine)
         self.read = StoryReader(engine)
         self.overview = Overview(engine)
+        self.walks = Walks(engine)
 
     @classmethod
     def open(cls, target: str | None = None, *, create: bool = True) -> Archive:

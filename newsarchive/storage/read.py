@@ -18,6 +18,7 @@ from newsarchive.storage.schema import (
     listing_walks,
     sightings,
     stories,
+    story_tags,
     story_versions,
     tags,
     warc_files,
@@ -37,12 +38,21 @@ class StoryReader:
         with self.engine.connect() as conn:
             return conn.execute(query).scalar_one()
 
-    def known_urls(self, urls: Iterable[str]) -> set[str]:
-        """Which of these canonical story URLs the archive holds: one indexed query per 500."""
+    def known_urls(self, urls: Iterable[str], tag: tuple[str, str] | None = None) -> set[str]:
+        """Which of these canonical story URLs the archive holds (under the (site, name) `tag`,
+        when given: a story archived under another tag is not yet known under this one).
+        One indexed query per 500."""
         found: set[str] = set()
         with self.engine.connect() as conn:
             for chunk in bulk.chunks(list(dict.fromkeys(urls))):
                 query = select(stories.c.url).where(stories.c.url.in_(chunk))
+                if tag is not None:
+                    under_tag = (
+                        select(story_tags.c.story_id)
+                        .join(tags)
+                        .where(tags.c.site == tag[0], tags.c.name == tag[1])
+                    )
+                    query = query.where(stories.c.id.in_(under_tag))
                 found.update(conn.execute(query).scalars())
         return found
 

@@ -1,5 +1,5 @@
-"""Crawl runs: their records from begin to finish, how each start URL was walked, and the
-questions a crawl asks about earlier runs (walked before? far fewer stories than last time?)."""
+"""Crawl runs: their records from begin to finish, and what a crawl asks about earlier runs
+(far fewer stories than last time?). How start URLs were walked is in walks.py."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, Select, select, update
 
 from newsarchive import __version__
-from newsarchive.items import ListingWalk
-from newsarchive.status import COMPLETE_WALKS, RunStatus
+from newsarchive.status import RunStatus, WalkMode
 from newsarchive.storage import bulk
 from newsarchive.storage.clauses import story_clauses
 from newsarchive.storage.schema import (
@@ -21,10 +20,10 @@ from newsarchive.storage.schema import (
     listing_walks,
     sightings,
     stories,
-    tags,
     warc_files,
 )
 from newsarchive.storage.selection import StoryFilter
+from newsarchive.storage.walks import walks_of_runs
 
 
 @dataclass(slots=True)
@@ -75,28 +74,6 @@ class Runs:
                 .values(status=RunStatus.INTERRUPTED)
             ).rowcount
 
-    def record_walks(self, run_id: int, walks: Sequence[ListingWalk]) -> None:
-        """Record how each start URL of a run was walked."""
-        if not walks:
-            return
-        with self.engine.begin() as conn:
-            tag_ids = bulk.tag_ids(conn, {(w.site or "", w.tag) for w in walks if w.tag})
-            conn.execute(
-                listing_walks.insert(),
-                [
-                    {
-                        "run_id": run_id,
-                        "start_url": w.start_url,
-                        "tag_id": tag_ids.get((w.site or "", w.tag)) if w.tag else None,
-                        "mode": w.mode,
-                        "pages": w.pages,
-                        "stories": w.stories,
-                        "end_reason": w.end_reason,
-                    }
-                    for w in walks
-                ],
-            )
-
     def finish(self, run_id: int, status: RunStatus, *, pages: int, errors: int) -> None:
         """Close a run with its outcome; story counts were kept up to date as batches were stored."""
         with self.engine.begin() as conn:
@@ -130,27 +107,15 @@ class Runs:
             select(crawl_runs).where(crawl_runs.c.id.in_(saw)).order_by(crawl_runs.c.id.desc())
         )
 
-    def walked(self, start_url: str) -> bool:
-        """Whether an earlier run walked this start URL's pages to their end (or to known ones)."""
-        query = (
-            select(listing_walks.c.id)
-            .where(
-                listing_walks.c.start_url == start_url,
-                listing_walks.c.end_reason.in_(COMPLETE_WALKS),
-            )
-            .limit(1)
-        )
-        with self.engine.connect() as conn:
-            return conn.execute(query).first() is not None
-
     def shortfalls(self, run_id: int, ratio: float) -> list[Shortfall]:
         """Start URLs of a run whose pages listed fewer than `ratio` times the stories per page
         of the latest earlier run of the same start URL that listed any."""
         found = []
         with self.engine.connect() as conn:
+            from_page_1 = listing_walks.c.mode.in_((WalkMode.FULL, WalkMode.INCREMENTAL))
             current = conn.execute(
                 select(listing_walks).where(
-                    listing_walks.c.run_id == run_id, listing_walks.c.pages > 0
+                    listing_walks.c.run_id == run_id, listing_walks.c.pages > 0, from_page_1
                 )
             ).all()
             for walk in current:
@@ -161,6 +126,7 @@ class Runs:
                         listing_walks.c.run_id < run_id,
                         listing_walks.c.stories > 0,
                         listing_walks.c.pages > 0,
+                        from_page_1,
                     )
                     .order_by(listing_walks.c.run_id.desc())
                     .limit(1)
@@ -191,17 +157,9 @@ class Runs:
         with self.engine.connect() as conn:
             found = [row._asdict() for row in conn.execute(query)]
             ids = [run["id"] for run in found]
-            walks: dict[int, list[dict[str, Any]]] = {}
+            walked = walks_of_runs(conn, ids)
             files: dict[int, list[str]] = {}
             for chunk in bulk.chunks(ids):
-                walk_query = (
-                    select(listing_walks, tags.c.name.label("tag"))
-                    .select_from(listing_walks.outerjoin(tags))
-                    .where(listing_walks.c.run_id.in_(chunk))
-                    .order_by(listing_walks.c.id)
-                )
-                for row in conn.execute(walk_query):
-                    walks.setdefault(row.run_id, []).append(row._asdict())
                 file_query = select(warc_files.c.run_id, warc_files.c.path).where(
                     warc_files.c.run_id.in_(chunk)
                 )
@@ -210,6 +168,7 @@ class Runs:
         for run in found:
             run["start_urls"] = json.loads(run["start_urls"])
             run["settings"] = json.loads(run["settings"]) if run["settings"] else {}
-            run["walks"] = walks.get(run["id"], [])
+            run["walks"] = walked.get(run["id"], {}).get("walks", [])
+            run["failures"] = walked.get(run["id"], {}).get("failures", [])
             run["warc_files"] = files.get(run["id"], [])
         return found

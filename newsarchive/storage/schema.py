@@ -92,7 +92,8 @@ crawl_runs = Table(
     Column("settings", Text),
 )
 
-# One row per start URL per run: how its pagination was walked and how many stories it listed.
+# One row per walk of a start URL's pages in a run (a run may continue an unfinished walk besides
+# walking from page 1): how it went, how many stories it listed, where it would go on.
 listing_walks = Table(
     "listing_walks",
     metadata,
@@ -105,9 +106,30 @@ listing_walks = Table(
     Column("stories", Integer, nullable=False),  # stories listed, page by page
     # A newsarchive.status.WalkEnd, or none when the run stopped before the walk ended.
     Column("end_reason", String(40)),
+    # The page the walk began at (1, or where it continued an earlier walk) and the deepest it
+    # fetched; where it would go on (the next page it did not fetch, or the page that failed).
+    Column("first_page", Integer, nullable=False, server_default="1"),
+    Column("first_url", Text),
+    Column("last_page", Integer),
+    Column("next_url", Text),
+    Column("next_page", Integer),
 )
 Index("ix_listing_walks_start_url", listing_walks.c.start_url, listing_walks.c.run_id)
 Index("ix_listing_walks_run", listing_walks.c.run_id)
+
+# Listing pages a run could not fetch or read: an HTTP error, a timeout, not an HTML page.
+listing_failures = Table(
+    "listing_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", ForeignKey("crawl_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("start_url", Text, nullable=False),  # canonical, as in listing_walks
+    Column("url", Text, nullable=False),
+    Column("page_number", Integer, nullable=False),
+    Column("http_status", Integer),  # for an HTTP error
+    Column("reason", Text, nullable=False),  # one line: "HTTP 404", "TimeoutError" …
+)
+Index("ix_listing_failures_run", listing_failures.c.run_id)
 
 # The WARC files a run wrote its fetched listing pages to.
 warc_files = Table(

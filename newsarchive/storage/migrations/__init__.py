@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, inspect, text
 
 # The newest revision in versions/; a test keeps it equal to Alembic's head.
-HEAD = "0003"
+HEAD = "0004"
 # Archives written before migrations existed: the foundation tables, no version table.
 BASELINE = "0001"
 SCRIPT_LOCATION = "newsarchive.storage:migrations"
@@ -30,8 +30,8 @@ def stamp_head(conn: Connection) -> None:
     MigrationContext.configure(conn).stamp(_scripts(), "head")
 
 
-def upgrade(conn: Connection) -> tuple[str | None, str]:
-    """Migrate the archive on `conn` to the newest revision; returns (from, to)."""
+def upgrade(conn: Connection, to: str = HEAD) -> tuple[str | None, str]:
+    """Migrate the archive on `conn` to revision `to` (the newest); returns (from, to)."""
     from alembic import command
 
     before = revision(conn)
@@ -39,8 +39,8 @@ def upgrade(conn: Connection) -> tuple[str | None, str]:
     config.attributes["connection"] = conn
     if before == BASELINE and "alembic_version" not in inspect(conn).get_table_names():
         command.stamp(config, BASELINE)
-    command.upgrade(config, "head")
-    return before, HEAD
+    command.upgrade(config, to)
+    return before, to
 
 
 def _config():

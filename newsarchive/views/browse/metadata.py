@@ -64,10 +64,20 @@ TABLES: dict[str, dict[str, Any]] = {
     "listing_walks": {
         "title": "Listing walks",
         "description": (
-            "How each crawl walked each start URL: full or incremental, pages fetched, stories "
-            "listed, and why the pagination ended there."
+            "How each crawl walked each start URL: from page 1 (full or incremental) or going "
+            "on where an earlier walk stopped, pages fetched, stories listed, why the "
+            "pagination ended there and where a later run goes on."
         ),
         "facets": ["mode", "end_reason"],
+        "sort_desc": "id",
+    },
+    "listing_failures": {
+        "title": "Failed listing pages",
+        "description": (
+            "Listing pages a crawl could not fetch or read (an HTTP error, a timeout, not an "
+            "HTML page); the next crawl of the tag tries them again."
+        ),
+        "facets": ["http_status"],
         "sort_desc": "id",
     },
     "warc_files": {
