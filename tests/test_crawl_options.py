@@ -44,7 +44,9 @@ def test_second_run_with_nothing_new_stops_after_k_pages(tmp_path: Path, serve) 
     ]
 
 
-def test_a_walk_cut_short_by_an_error_is_walked_in_full_next_time(tmp_path: Path, serve) -> None:
+def test_a_walk_cut_short_by_an_error_goes_on_from_the_failed_page_next_time(
+    tmp_path: Path, serve
+) -> None:
     site = tmp_path / "site"
     five_pages(site)
     shutil.rmtree(site / "tag/long/page/3")  # 404: the first walk ends at page 2
@@ -53,7 +55,10 @@ def test_a_walk_cut_short_by_an_error_is_walked_in_full_next_time(tmp_path: Path
     five_pages(site)
     result = run_cli("crawl", url, "--db", str(db), *FAST)
     assert result.returncode == 0, result.stderr
-    assert walks(db) == [(1, "full", 2, "error"), (2, "full", 5, "last_page")]
+    # From page 1 until known stories, then on from the page that failed, to the end.
+    assert walks(db) == [
+        (1, "full", 2, "error"), (2, "incremental", 2, "known_stories"), (2, "resume", 3, "last_page"),
+    ]  # fmt: skip
 
 
 def test_warc_dir_and_no_warc(tmp_path: Path, serve) -> None:

@@ -20,6 +20,7 @@ from newsarchive.storage import migrations, search
 from newsarchive.storage.checks import Finding, check_archive
 from newsarchive.storage.engine import database_url, display_url, failure, make_engine, sqlite_path
 from newsarchive.storage.errors import DatabaseError, SchemaOutdated, SchemaTooNew
+from newsarchive.storage.lock import archive_lock_key
 from newsarchive.storage.overview import Overview
 from newsarchive.storage.read import StoryReader
 from newsarchive.storage.runs import Runs
@@ -94,7 +95,9 @@ class Archive:
                 copy = archive._backup(before) if backup and before is not None else None
                 with archive.engine.begin() as conn:
                     if conn.dialect.name == "postgresql":  # workers may be opening it right now
-                        conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+                        conn.execute(
+                            select(func.pg_advisory_xact_lock(*archive_lock_key(_SCHEMA_LOCK)))
+                        )
                     if before is None:
                         _create(conn)
                     else:
@@ -166,7 +169,7 @@ def _lock_schema(conn: Connection) -> None:
     new archive at the same moment; one creates it, in one transaction, and the others then
     find it whole."""
     if conn.dialect.name == "postgresql":
-        conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+        conn.execute(select(func.pg_advisory_xact_lock(*archive_lock_key(_SCHEMA_LOCK))))
     elif conn.dialect.name == "sqlite":
         # The driver would begin only at the first INSERT, after CREATE TABLE ran unguarded.
         conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -24,7 +24,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from newsarchive.storage.engine import database_url, display_url, failure, make_engine, sqlite_path
 from newsarchive.storage.errors import ArchiveLocked, DatabaseError
 
-# The advisory-lock key of a PostgreSQL archive: one archive per database, so one fixed key.
+# The advisory-lock key of a PostgreSQL archive: this fixed number and its schema's name, so
+# archives in different schemas of one database (`?options=-csearch_path=…`) lock apart.
 ADVISORY_KEY = 0x6E657773  # "news"
 
 
@@ -97,7 +98,7 @@ def _advisory_lock(url: URL, shared: bool) -> Iterator[None]:
     try:
         try:
             conn = engine.connect()
-            held = conn.execute(select(take(ADVISORY_KEY))).scalar()
+            held = conn.execute(select(take(*archive_lock_key()))).scalar()
         except SQLAlchemyError as exc:
             raise failure("lock", url, exc) from None
         try:
@@ -108,6 +109,11 @@ def _advisory_lock(url: URL, shared: bool) -> Iterator[None]:
             conn.close()
     finally:
         engine.dispose()  # ends the session, which releases a session-level advisory lock
+
+
+def archive_lock_key(key: int = ADVISORY_KEY) -> tuple:
+    """The two-part advisory lock key of the archive in the connection's schema."""
+    return key, func.hashtext(func.current_schema())
 
 
 def _locked_message(location: str, holder: str) -> str:

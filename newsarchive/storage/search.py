@@ -62,10 +62,16 @@ def create_postgresql_config(conn: Connection) -> None:
     conn.exec_driver_sql(f"CREATE TEXT SEARCH CONFIGURATION {POSTGRESQL_CONFIG} (COPY = simple)")
     try:
         with conn.begin_nested():
-            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+            # An extension lives in one schema of the database: in `public`, where archives in
+            # other schemas find it too, unless it was installed elsewhere before.
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public")
+            home = conn.exec_driver_sql(
+                "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
+                "ON n.oid = e.extnamespace WHERE e.extname = 'unaccent'"
+            ).scalar()
             conn.exec_driver_sql(
                 f"ALTER TEXT SEARCH CONFIGURATION {POSTGRESQL_CONFIG} "
-                "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple"
+                f'ALTER MAPPING FOR hword, hword_part, word WITH "{home}".unaccent, simple'
             )
     except DBAPIError:
         logger.warning("PostgreSQL's unaccent extension is not available: search keeps accents")

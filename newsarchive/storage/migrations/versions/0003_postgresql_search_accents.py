@@ -22,10 +22,16 @@ def upgrade() -> None:
     conn.exec_driver_sql(f"CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = simple)")
     try:
         with conn.begin_nested():
-            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+            # An extension lives in one schema of the database: in `public`, where archives in
+            # other schemas find it too, unless it was installed elsewhere before.
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public")
+            home = conn.exec_driver_sql(
+                "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
+                "ON n.oid = e.extnamespace WHERE e.extname = 'unaccent'"
+            ).scalar()
             conn.exec_driver_sql(
                 f"ALTER TEXT SEARCH CONFIGURATION {CONFIG} "
-                "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple"
+                f'ALTER MAPPING FOR hword, hword_part, word WITH "{home}".unaccent, simple'
             )
     except DBAPIError:
         pass  # no unaccent on this server: the configuration stays plain `simple`
