@@ -52,7 +52,7 @@ def test_host_of_ignores_www() -> None:
     assert host_of("https://WWW.Example.org/x") == "example.org"
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(st.from_regex(_ALREADY_CANONICAL, fullmatch=True))
 def test_fast_path_only_takes_urls_w3lib_leaves_unchanged(url: str) -> None:
     assert canonicalize_url(url, keep_fragments=False) == url
@@ -70,7 +70,7 @@ BASE = st.sampled_from([
 ])  # fmt: skip
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(HREF, BASE)
 def test_link_fast_paths_resolve_as_urljoin_does(href: str, base: str) -> None:
     expected = _slow_absolute_href(href, base)
