@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from newsarchive.storage import Archive, SchemaOutdated, migrations
+from newsarchive.storage.engine import database_url
 from tests.helpers import FIXTURES, rows, run_cli, story
 
 FOUNDATION = FIXTURES / "foundation-archive.sqlite"
@@ -125,15 +126,7 @@ def test_postgresql_archive_of_schema_0002_is_upgraded_to_search_without_accents
     postgres_db: str,
 ) -> None:
     """A PostgreSQL archive as 0002 left it: its search index folded no accents."""
-    Archive.open(postgres_db).close()
-    with create_engine(postgres_db).begin() as conn:
-        conn.exec_driver_sql("DROP INDEX ix_stories_search")
-        conn.exec_driver_sql("DROP TEXT SEARCH CONFIGURATION newsarchive_search")
-        conn.exec_driver_sql(
-            "CREATE INDEX ix_stories_search ON stories USING gin (to_tsvector('simple', "
-            "coalesce(headline, '') || ' ' || coalesce(teaser, '')))"
-        )
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
+    archive_at(postgres_db, "0002")
     with pytest.raises(SchemaOutdated):
         Archive.open(postgres_db)
     upgrade = Archive.upgrade(postgres_db)
@@ -142,3 +135,17 @@ def test_postgresql_archive_of_schema_0002_is_upgraded_to_search_without_accents
         archive.write.store(archive.runs.begin([]), [story(1, headline="Litio en Perú")])
         assert [hit["url"] for hit in archive.read.search("peru")] == [story(1).url]
     assert rows(postgres_db, "SELECT version_num FROM alembic_version") == [(migrations.HEAD,)]
+
+
+def archive_at(db: str, revision: str) -> None:
+    """An empty archive of an older schema, as the migrations up to `revision` made it."""
+    from alembic import command
+
+    engine = create_engine(database_url(db))
+    try:
+        with engine.begin() as conn:
+            config = migrations._config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+    finally:
+        engine.dispose()

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -53,6 +54,11 @@ stories = Table(
     Column("first_seen_at", UTCDateTime, nullable=False),
     Column("last_seen_at", UTCDateTime, nullable=False),
     Column("first_run_id", ForeignKey("crawl_runs.id", ondelete="SET NULL")),
+    # Where the other fields came from, and how sure extraction was of the story (0 to 1).
+    Column("date_precision", String(20)),
+    Column("author_source", String(20)),
+    Column("teaser_source", String(20)),
+    Column("confidence", Float),
 )
 Index("ix_stories_site", stories.c.site)
 Index("ix_stories_published_at", stories.c.published_at)

@@ -29,6 +29,7 @@ _STORE_ATTEMPTS = 5
 # A story's own values, as a listing shows them.
 STORY_FIELDS = (
     "headline", "teaser", "published_at", "date_source", "author", "image_url", "extraction_method",
+    "date_precision", "author_source", "teaser_source", "confidence",
 )  # fmt: skip
 NEW_STORY_COLUMNS = (
     "url", *STORY_FIELDS, "site", "first_seen_at", "last_seen_at", "first_run_id",
