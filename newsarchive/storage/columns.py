@@ -50,7 +50,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "stories": STORIES,
     "tags": (
         Column("site", "string", "Host name of the news site."),
-        Column("name", "string", "Tag name as the site shows it."),
+        Column("name", "string", "Tag name as the site first showed it."),
+        Column("slug", "string", "The name with accents and case folded (Perú, PERU: peru): the spellings of one tag on a site are one tag, and --tag matches this."),
     ),
     "story_tags": (
         Column("story_id", "integer", "The story."),

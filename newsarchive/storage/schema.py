@@ -68,9 +68,13 @@ tags = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("site", String(255), nullable=False),
-    Column("name", Text, nullable=False),
+    Column("name", Text, nullable=False),  # as the site first showed it
+    # One key for every spelling of the name (newsarchive.slugs.tag_slug): "Perú", "peru" and
+    # "PERU" are one tag. The default only lets SQLite add the column to existing rows.
+    Column("slug", Text, nullable=False, server_default=""),
     UniqueConstraint("site", "name", name="uq_tags_site_name"),
 )
+Index("uq_tags_site_slug", tags.c.site, tags.c.slug, unique=True)
 
 story_tags = Table(
     "story_tags",

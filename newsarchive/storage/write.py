@@ -114,7 +114,7 @@ class StoryWriter:
         )
         ids = {url: row.id for url, row in current.items()} | inserted
         _update_known(conn, run_id, latest, current, replay=replay)
-        tag_ids = bulk.tag_ids(conn, {(s.site or "", s.tag) for s in batch if s.tag})
+        tag_ids = bulk.tag_ids(conn, dict.fromkeys((s.site or "", s.tag) for s in batch if s.tag))
         links = {(ids[s.url], tag_ids[(s.site or "", s.tag)]) for s in batch if s.tag}
         bulk.insert_many(
             conn, story_tags, ("story_id", "tag_id"), sorted(links), ignore_conflicts=True
