@@ -232,6 +232,9 @@ def test_spellings_of_a_tag_become_the_one_seen_first(archive_0003: str, cli) ->
     assert set(
         rows(db, "SELECT confidence, date_precision, author_source, teaser_source FROM stories")
     ) == {(None, None, None, None)}
+    assert rows(db, "SELECT count(*) FROM crawl_runs WHERE low_confidence_pages IS NOT NULL") == [
+        (0,)
+    ]
     for spelling in ("peru", "PERU", "Perú", "Peru"):
         out = cli("export", "--db", db, "--format", "jsonl", "--tag", spelling).stdout
         assert slugs(out) == [
@@ -243,4 +246,5 @@ def test_spellings_of_a_tag_become_the_one_seen_first(archive_0003: str, cli) ->
         stored(archive, [story(9, tag="PERÚ")])
         peru = {s["url"]: s["tags"] for s in archive.read.iter_stories(StoryFilter(tags=("peru",)))}
         assert peru[story(9).url] == ["Perú"]
+        assert archive.runs.latest(1)[0]["low_confidence_pages"] == []
     assert rows(db, "SELECT count(*) FROM tags") == [(3,)]

@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 from newsarchive.storage import Archive
-from tests.helpers import stored, story
+from tests.helpers import FAST, rows, run_cli, stored, story
+from tests.sites import write_listing
 
 DAY = "2024-08-0{}T12:00:00+00:00"
 SOURCES = ("confidence", "date_precision", "author_source", "teaser_source")
@@ -76,3 +78,45 @@ def test_export_carries_confidence_by_default_and_the_sources_on_request(
         [story(2).url, "1.0", "", "", ""],
         [story(3).url, "", "", "", ""],
     ]
+
+
+# A page that lists no stories, only short links to people: the generic layer reads it, unsure.
+TEAM = ("Ana", "Luis", "Marta", "Rosa", "Dev")
+TEAM_PAGE = (
+    "<html><head><title>Team | Test Wire</title></head><body><main><h1>Team</h1>"
+    "<p>Write to the newsroom.</p><ul class='team'>"
+    + "".join(f'<li><a href="/team/{name.lower()}">{name}</a></li>' for name in TEAM)
+    + "</ul></main></body></html>"
+)
+STORIES = ["miners-strike-in-the-south", "congress-shelves-the-reform", "drought-hits-the-valley"]
+
+
+def test_a_crawl_stores_the_fields_and_flags_a_misread_page(
+    tmp_path: Path, serve, db: str, cli
+) -> None:
+    """Page 2 of the tag is misread: the run names it, warns once, and still finishes."""
+    site = tmp_path / "site"
+    write_listing(site, "/tag/wire/", "Wire", STORIES, "/tag/wire/page/2/")
+    (site / "tag/wire/page/2").mkdir(parents=True)
+    (site / "tag/wire/page/2/index.html").write_text(TEAM_PAGE, encoding="utf-8")
+    base = serve(site)
+    warc = ("--warc-dir", str(tmp_path / "warc"))
+    result = run_cli("crawl", f"{base}/tag/wire/", "--db", db, *warc, *FAST)
+    assert result.returncode == 0, result.stderr
+    misread = f"{base}/tag/wire/page/2/"
+    assert result.stderr.splitlines() == [
+        f"newsarchive: warning: only low-confidence stories on {misread}: the page's layout is "
+        "probably misread (check it with `newsarchive inspect`; a site profile fixes it)"
+    ]
+    (run,) = [json.loads(line) for line in cli("runs", "--json", "--db", db).stdout.splitlines()]
+    assert (run["status"], run["low_confidence_pages"]) == ("finished", [misread])
+    listed = rows(db, "SELECT confidence, teaser_source FROM stories WHERE url NOT LIKE '%/team/%'")
+    assert len(listed) == 3 and {(c >= 0.5, source) for c, source in listed} == {(True, "markup")}
+    low = rows(db, "SELECT confidence FROM stories WHERE url LIKE '%/team/%'")
+    assert len(low) == 5 and all(c < 0.5 for (c,) in low)
+    # Re-extracting the run from its WARC file restores the values the crawl stored.
+    before = rows(db, "SELECT url, confidence, teaser_source FROM stories ORDER BY url")
+    with Archive.open(db) as archive, archive.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE stories SET confidence = NULL, teaser_source = NULL")
+    assert cli("reparse", "--db", db).returncode == 0
+    assert rows(db, "SELECT url, confidence, teaser_source FROM stories ORDER BY url") == before

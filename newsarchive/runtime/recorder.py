@@ -194,6 +194,7 @@ class RunRecorder:
         state, archive = self.state, self.archive
         status = self._status(reason)
         archive.runs.record_walks(state.run_id, state.walks)
+        archive.runs.record_low_confidence(state.run_id, state.low_confidence_pages)
         if status is RunStatus.FINISHED:
             ratio = self.crawler.settings.getfloat("NEWSARCHIVE_MIN_STORIES_RATIO")
             state.shortfalls = archive.runs.shortfalls(state.run_id, ratio)

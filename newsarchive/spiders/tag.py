@@ -265,6 +265,8 @@ class TagSpider(Spider):
         listing = self.layouts.extract(
             page, response.url, now=datetime.now(UTC), profiles=self.profiles
         )
+        if listing.low_confidence:
+            state.low_confidence_pages.append(response.url)
         kind = "learned" if listing.learned else "full"
         self.crawler.stats.inc_value(f"newsarchive/extract/{kind}_pages")
         state.current_tag = listing.tag

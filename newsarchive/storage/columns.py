@@ -104,6 +104,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("errors", "integer", "Pages that failed."),
         Column("software_version", "string", "The newsarchive version that ran the crawl."),
         Column("settings", "string", "Settings that differed from the defaults (JSON object)."),
+        Column("low_confidence_pages", "string", "Listing pages whose stories were all of low confidence, probably misread (JSON list of URLs); empty when none."),
     ),
 }  # fmt: skip
 

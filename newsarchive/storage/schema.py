@@ -100,6 +100,8 @@ crawl_runs = Table(
     # from the defaults (JSON object).
     Column("software_version", String(40)),
     Column("settings", Text),
+    # Listing pages whose stories were all of low confidence: likely misread (JSON list).
+    Column("low_confidence_pages", Text),
 )
 
 # One row per start URL per run: how its pagination was walked and how many stories it listed.

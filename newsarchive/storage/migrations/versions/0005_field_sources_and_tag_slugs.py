@@ -1,5 +1,5 @@
-"""Where each story's fields came from and how sure extraction was of it; one tag for every
-spelling of its name.
+"""Where each story's fields came from and how sure extraction was of it; the low-confidence
+pages of each run; one tag for every spelling of its name.
 
 Tags get their slug (newsarchive.slugs.tag_slug). Spellings of one name on one site ("Perú" and
 "Peru") become one tag, the one the archive saw first: every row that pointed at another
@@ -31,6 +31,7 @@ def upgrade() -> None:
     op.add_column("stories", sa.Column("author_source", sa.String(20)))
     op.add_column("stories", sa.Column("teaser_source", sa.String(20)))
     op.add_column("stories", sa.Column("confidence", sa.Float))
+    op.add_column("crawl_runs", sa.Column("low_confidence_pages", sa.Text))
     op.add_column("tags", sa.Column("slug", sa.Text, nullable=False, server_default=""))
     conn = op.get_bind()
     merged = _fill_slugs(conn)
