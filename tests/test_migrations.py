@@ -1,7 +1,10 @@
 """Schema versions: an archive written by the first release is upgraded in place, losing nothing.
 
 tests/fixtures/foundation-archive.sqlite was written by the first release's own code (schema
-0001, no version table): five stories, two tags, two runs.
+0001, no version table): five stories, two tags, two runs. tests/fixtures/schema-0003-archive.sqlite
+was written by the code of schema 0003 through its Archive API: five stories in three runs, the
+tag "Perú" of news.example.org also spelt "Peru" and "PERU" there (stories under two spellings,
+a headline the site rewrote), "Perú" on otro.example, and "Bolivia".
 """
 
 from __future__ import annotations
