@@ -37,7 +37,8 @@ EXPORT_IMPORTS = ("newsarchive.storage.archive", "newsarchive.views.bundle")
 BASELINE_SQL = (
     "SELECT s.url, s.headline, s.teaser, s.published_at, s.author, s.image_url, s.site, "
     "(SELECT group_concat(t.name, '; ') FROM story_tags st JOIN tags t ON t.id = st.tag_id "
-    "WHERE st.story_id = s.id), s.first_seen_at, s.last_seen_at FROM stories s ORDER BY s.id"
+    "WHERE st.story_id = s.id), s.first_seen_at, s.last_seen_at, s.confidence FROM stories s "
+    "ORDER BY s.id"
 )
 
 
@@ -61,6 +62,7 @@ def build(path: Path, count: int) -> float:
                     author="Redacción", site="noticias.example.org", tag=TAGS[(n + k) % len(TAGS)],
                     listing_url="https://noticias.example.org/tag/x/", page_number=1 + n // 20,
                     position=1 + n % 20, fetched_at="2024-08-01T12:00:00+00:00",
+                    confidence=round(0.3 + (n % 650) / 1000, 3),
                 ))  # fmt: skip
         archive.write.store(run, batch)
     rate = count / (time.perf_counter() - started)

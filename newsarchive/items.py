@@ -34,6 +34,12 @@ class Story:
     site: str | None = None
     extraction_method: str | None = None
     date_source: str | None = None
+    # The provenance of the other fields and how sure extraction is of the story (0 to 1), as
+    # extract.model.ExtractedStory describes them; None when not known.
+    date_precision: str | None = None
+    author_source: str | None = None
+    teaser_source: str | None = None
+    confidence: float | None = None
     # The sighting.
     tag: str | None = None
     listing_url: str | None = None

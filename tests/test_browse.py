@@ -22,7 +22,7 @@ from newsarchive.views.browse.metadata import build_metadata
 from newsarchive.views.browse.queries import DROPPED_OFF_SQL, QUERIES, weekly_sql
 from newsarchive.views.browse.server import is_loopback
 from newsarchive.views.browse.tables import ArchiveTables, NotAnArchive, inspect_archive
-from tests.browsing import browsing, demo_archive, headlines_with_word
+from tests.browsing import browsing, demo_archive, headlines_containing, headlines_with_word
 from tests.helpers import free_port, stored, story
 
 # Where a write could be attempted: table, row, canned query, and Datasette 1.0's write API.
@@ -294,6 +294,16 @@ def test_full_text_search_and_tag_filter_narrow_the_stories(view: str) -> None:
     )
     assert {row["headline"] for row in tagged["rows"]} == headlines_with_word("strike", "Bolivia")
     assert len(tagged["rows"]) < len(found["rows"])
+
+
+def test_the_tag_filter_and_facet_take_any_spelling(view: str) -> None:
+    stories = f"{view}/indexed/stories.json?_shape=objects&_size=max&_extra=facet_results"
+    exact, folded = get_json(f"{stories}&_tag=Bolivia"), get_json(f"{stories}&_tag=BOLIVIA")
+    assert [row["id"] for row in folded["rows"]] == [row["id"] for row in exact["rows"]]
+    assert {row["headline"] for row in folded["rows"]} == headlines_containing("", "Bolivia")
+    facet = {found["value"]: found for found in folded["facet_results"]["tag"]["results"]}
+    assert facet["Bolivia"]["selected"] and not facet["Peru"]["selected"]
+    assert "_tag" not in facet["Bolivia"]["toggle_url"]  # unselecting removes BOLIVIA
 
 
 def test_every_canned_query_runs(view: str) -> None:

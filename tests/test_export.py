@@ -71,7 +71,7 @@ def test_exports_write_any_text_as_python_would(archive: Archive, db: str) -> No
     moments = ["2024-08-01T12:00:00+00:00", "2024-08-02T03:04:05.000678+00:00"]
     stored(archive, [
         story(n, tag=text or "Peru", headline=text or "Headline", teaser=text, author=text,
-              fetched_at=moments[n % 2])
+              fetched_at=moments[n % 2], confidence=(0.587, 1.0, None)[n % 3])
         for n, text in enumerate(texts)
     ])  # fmt: skip
     expected = [

@@ -93,8 +93,9 @@ def test_bundle_is_a_checked_data_package(filled: str, tmp_path: Path, export) -
     )
     fields = {field["name"]: field for field in stories["schema"]["fields"]}
     assert list(fields) == ["url", "headline", "teaser", "published_at", "author", "image_url",
-                            "site", "tags", "first_seen_at", "last_seen_at"]  # fmt: skip
+                            "site", "tags", "first_seen_at", "last_seen_at", "confidence"]  # fmt: skip
     assert all(field["description"] for field in fields.values())
+    assert fields["confidence"]["type"] == "number"
     assert package["newsarchive"]["selection"]["tags"] == ["Peru"]
     assert package["sources"] == [{"title": "https://news.example.org/tag/peru/",
                                    "path": "https://news.example.org/tag/peru/"}]  # fmt: skip

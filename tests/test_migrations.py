@@ -1,7 +1,10 @@
 """Schema versions: an archive written by the first release is upgraded in place, losing nothing.
 
 tests/fixtures/foundation-archive.sqlite was written by the first release's own code (schema
-0001, no version table): five stories, two tags, two runs.
+0001, no version table): five stories, two tags, two runs. tests/fixtures/schema-0003-archive.sqlite
+was written by the code of schema 0003 through its Archive API: five stories in three runs, the
+tag "Perú" of news.example.org also spelt "Peru" and "PERU" there (stories under two spellings,
+a headline the site rewrote), "Perú" on otro.example, and "Bolivia".
 """
 
 from __future__ import annotations
@@ -11,12 +14,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import MetaData, column, create_engine, select, text
+from sqlalchemy import table as sa_table
 
-from newsarchive.storage import Archive, SchemaOutdated, migrations
-from tests.helpers import FIXTURES, rows, run_cli, story
+from newsarchive.storage import Archive, SchemaOutdated, StoryFilter, migrations
+from newsarchive.storage.engine import database_url
+from tests.helpers import FIXTURES, rows, run_cli, slugs, stored, story
 
 FOUNDATION = FIXTURES / "foundation-archive.sqlite"
+SCHEMA_0003 = FIXTURES / "schema-0003-archive.sqlite"
 STORY_COLUMNS = "url, headline, teaser, published_at, date_source, author, site, first_seen_at"
 
 
@@ -125,8 +131,7 @@ def test_postgresql_archive_of_schema_0002_is_upgraded_to_search_without_accents
     postgres_db: str,
 ) -> None:
     """A PostgreSQL archive as 0002 left it: its search index folded no accents."""
-    with create_engine(postgres_db).begin() as conn:
-        migrations.upgrade(conn, to="0002")
+    archive_at(postgres_db, "0002")
     with pytest.raises(SchemaOutdated):
         Archive.open(postgres_db)
     upgrade = Archive.upgrade(postgres_db)
@@ -135,3 +140,110 @@ def test_postgresql_archive_of_schema_0002_is_upgraded_to_search_without_accents
         archive.write.store(archive.runs.begin([]), [story(1, headline="Litio en Perú")])
         assert [hit["url"] for hit in archive.read.search("peru")] == [story(1).url]
     assert rows(postgres_db, "SELECT version_num FROM alembic_version") == [(migrations.HEAD,)]
+
+
+def archive_at(db: str, revision: str) -> None:
+    """An empty archive of an older schema, as the migrations up to `revision` made it."""
+    engine = create_engine(database_url(db))
+    try:
+        with engine.begin() as conn:
+            migrations.upgrade(conn, to=revision)
+    finally:
+        engine.dispose()
+
+
+def copy_archive(source: Path, db: str) -> None:
+    """The rows of the SQLite archive `source` in the archive at `db` (of the same schema)."""
+    reflected = MetaData()
+    reader, writer = create_engine(f"sqlite:///{source}"), create_engine(database_url(db))
+    try:
+        reflected.reflect(reader)
+        with reader.connect() as old, writer.begin() as new:
+            for table in reflected.sorted_tables:
+                if table.name.startswith("stories_fts") or table.name == "alembic_version":
+                    continue
+                found = [dict(row) for row in old.execute(select(table)).mappings()]
+                columns = [column(found_column.name) for found_column in table.columns]
+                if found:
+                    new.execute(sa_table(table.name, *columns).insert(), found)
+                if "id" in table.columns and new.dialect.name == "postgresql":
+                    new.execute(
+                        text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                             f"(SELECT max(id) FROM {table.name}))")
+                    )  # fmt: skip
+    finally:
+        reader.dispose()
+        writer.dispose()
+
+
+@pytest.fixture
+def archive_0003(db: str, tmp_path: Path) -> str:
+    """SCHEMA_0003 on each backend: the file itself (a copy), and its rows in PostgreSQL."""
+    if db.endswith(".sqlite"):
+        shutil.copy(SCHEMA_0003, db)
+    else:
+        archive_at(db, "0003")
+        copy_archive(SCHEMA_0003, db)
+    return db
+
+
+TAG_REFERENCES = (
+    "SELECT 'story', story_id, tag_id FROM story_tags UNION ALL "
+    "SELECT 'sighting', id, tag_id FROM sightings UNION ALL "
+    "SELECT 'walk', id, tag_id FROM listing_walks ORDER BY 1, 2, 3"
+)
+
+
+def test_spellings_of_a_tag_become_the_one_seen_first(archive_0003: str, cli) -> None:
+    """ "Perú", "Peru" and "PERU" on news.example.org are one tag, "Perú" (seen first), with
+    every story, sighting and walk of the three; "Perú" on otro.example stays its own."""
+    db = archive_0003
+    stories = rows(db, f"SELECT {STORY_COLUMNS} FROM stories ORDER BY id")
+    sightings = rows(
+        db, "SELECT id, story_id, run_id, listing_url, seen_at FROM sightings ORDER BY id"
+    )
+    versions = rows(db, "SELECT * FROM story_versions ORDER BY id")
+    assert sorted(rows(db, "SELECT name FROM tags")) == [
+        ("Bolivia",), ("PERU",), ("Peru",), ("Perú",), ("Perú",),
+    ]  # fmt: skip
+    upgrade = Archive.upgrade(db, backup=False)
+    assert (upgrade.before, upgrade.after) == ("0003", migrations.HEAD)
+    assert rows(db, "SELECT id, site, name, slug FROM tags ORDER BY id") == [
+        (1, "news.example.org", "Bolivia", "bolivia"),
+        (2, "news.example.org", "Perú", "peru"),
+        (5, "otro.example", "Perú", "peru"),
+    ]
+    # Each story once under the tag, however many spellings listed it (stories 1, 3 and 4 were
+    # under two); every sighting and walk of a spelling now names the tag.
+    assert rows(db, TAG_REFERENCES) == sorted([
+        ("story", 1, 2), ("story", 2, 1), ("story", 3, 2), ("story", 4, 2), ("story", 5, 5),
+        ("sighting", 1, 2), ("sighting", 2, 2), ("sighting", 3, 1), ("sighting", 4, 2),
+        ("sighting", 5, 2), ("sighting", 6, 2), ("sighting", 7, 2), ("sighting", 8, 5),
+        ("walk", 1, 2), ("walk", 2, 1), ("walk", 3, 2), ("walk", 4, 2), ("walk", 5, 5),
+    ])  # fmt: skip
+    assert rows(db, f"SELECT {STORY_COLUMNS} FROM stories ORDER BY id") == stories
+    assert (
+        rows(db, "SELECT id, story_id, run_id, listing_url, seen_at FROM sightings ORDER BY id")
+        == sightings
+    )
+    assert rows(db, "SELECT * FROM story_versions ORDER BY id") == versions
+    # Stories archived before confidence was recorded have none; nothing is invented.
+    assert set(
+        rows(db, "SELECT confidence, date_precision, author_source, teaser_source FROM stories")
+    ) == {(None, None, None, None)}
+    assert rows(db, "SELECT count(*) FROM crawl_runs WHERE low_confidence_pages IS NOT NULL") == [
+        (0,)
+    ]
+    for spelling in ("peru", "PERU", "Perú", "Peru"):
+        out = cli("export", "--db", db, "--format", "jsonl", "--tag", spelling).stdout
+        assert slugs(out) == [
+            "congreso-archiva-reforma", "litio-consulta-previa", "agua-arequipa",
+            "elecciones-regionales",
+        ]  # fmt: skip
+    # A crawl after the upgrade files a new spelling under the tag, named as it was.
+    with Archive.open(db) as archive:
+        stored(archive, [story(9, tag="PERÚ")])
+        peru = {s["url"]: s["tags"] for s in archive.read.iter_stories(StoryFilter(tags=("peru",)))}
+        assert peru[story(9).url] == ["Perú"]
+        assert archive.runs.latest(1)[0]["low_confidence_pages"] == []
+    assert rows(db, "SELECT count(*) FROM tags") == [(3,)]

@@ -73,12 +73,15 @@ def handle(args: argparse.Namespace) -> int:
     interactive = options.progress
     if args.jobs > 1:
         results = crawl_in_jobs(options.but(progress=False), args.jobs)
+        for result in results:
+            warn_low_confidence(result)
         if interactive:
             print(jobs_summary(results))
         return max((exit_status(result) for result in results), default=0)
     result = crawl(options)
     for failure in result.page_failures:
         print(f"newsarchive: warning: pagination stopped early: {failure}", file=sys.stderr)
+    warn_low_confidence(result)
     if interactive:
         print(summary(result))
     return outcome(result)
@@ -116,6 +119,20 @@ def exit_status(result: CrawlResult) -> int:
     except CLIError as error:
         print(f"newsarchive: error: {error}", file=sys.stderr)
         return error.code
+
+
+def warn_low_confidence(result: CrawlResult) -> None:
+    """One line on stderr for pages whose stories were all of low confidence; the run is not
+    failed for them (its stories are archived), but their layout was probably misread."""
+    pages = result.low_confidence_pages
+    if pages:
+        more = f" (and {len(pages) - 1} more page(s))" if len(pages) > 1 else ""
+        print(
+            f"newsarchive: warning: only low-confidence stories on {pages[0]}{more}: the page's "
+            "layout is probably misread (check it with `newsarchive inspect`; a site profile "
+            "fixes it)",
+            file=sys.stderr,
+        )
 
 
 def jobs_summary(results: list[CrawlResult]) -> str:

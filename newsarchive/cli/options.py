@@ -92,7 +92,8 @@ def add_filters(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("which stories")
     group.add_argument(
         "--tag", dest="tags", action="append", default=[], metavar="NAME",
-        help="only stories under this tag (repeatable; any of them)",
+        help="only stories under this tag, in any spelling: Perú, peru and PERU are one "
+        "(repeatable; any of them)",
     )  # fmt: skip
     group.add_argument(
         "--site", dest="sites", action="append", default=[], metavar="HOST",

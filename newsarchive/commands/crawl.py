@@ -12,7 +12,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
-from newsarchive.cli.crawl import exit_status
+from newsarchive.cli.crawl import exit_status, warn_low_confidence
 from newsarchive.cli.errors import CLIError
 from newsarchive.crawl.api import result_of
 from newsarchive.storage import ArchiveLocked, DatabaseError
@@ -29,7 +29,9 @@ class Command(ScrapyCrawl):
             self.exitcode = 1
             return
         try:
-            self.exitcode = exit_status(result_of(crawler, 0.0))
+            result = result_of(crawler, 0.0)
+            warn_low_confidence(result)
+            self.exitcode = exit_status(result)
         except ArchiveLocked as error:
             print(f"newsarchive: error: {error}", file=sys.stderr)
             self.exitcode = CLIError.LOCKED

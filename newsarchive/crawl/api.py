@@ -49,6 +49,8 @@ class CrawlResult:
     store_failed: bool = False
     # Why the run's WARC file could not be written, if it could not.
     warc_error: str | None = None
+    # Listing pages whose stories were all of low confidence: likely a layout misread.
+    low_confidence_pages: list[str] = field(default_factory=list)
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -127,6 +129,7 @@ def result_of(crawler: Crawler, seconds: float) -> CrawlResult:
         warc_file=state.warc_file,
         store_failed=state.store_failed,
         warc_error=_reason(recorder.warc.error) if recorder.warc and recorder.warc.error else None,
+        low_confidence_pages=list(state.low_confidence_pages),
     )
 
 

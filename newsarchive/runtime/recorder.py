@@ -196,6 +196,7 @@ class RunRecorder:
         status = self._status(reason)
         failures = state.start_failures + state.page_failures
         archive.walks.record(state.run_id, state.walks, failures)
+        archive.runs.record_low_confidence(state.run_id, state.low_confidence_pages)
         if status in (RunStatus.FINISHED, RunStatus.PARTIAL):
             ratio = self.crawler.settings.getfloat("NEWSARCHIVE_MIN_STORIES_RATIO")
             state.shortfalls = archive.runs.shortfalls(state.run_id, ratio)

@@ -32,3 +32,5 @@ class RunState:
     error: Exception | None = None
     store_failed: bool = False
     shortfalls: list[Shortfall] = field(default_factory=list)
+    # Listing pages whose stories were all of low confidence: likely a layout misread.
+    low_confidence_pages: list[str] = field(default_factory=list)

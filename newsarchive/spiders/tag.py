@@ -136,6 +136,10 @@ def listing_stories(
             image_url=found.image_url,
             extraction_method=found.extraction_method,
             date_source=found.date_source,
+            date_precision=found.date_precision,
+            author_source=found.author_source,
+            teaser_source=found.teaser_source,
+            confidence=found.confidence,
             tag=listing.tag,
             listing_url=listing.url,
             page_number=page_number,
@@ -295,6 +299,8 @@ class TagSpider(Spider):
         listing = self.layouts.extract(
             page, response.url, now=datetime.now(UTC), profiles=self.profiles
         )
+        if listing.low_confidence:
+            state.low_confidence_pages.append(response.url)
         kind = "learned" if listing.learned else "full"
         self.crawler.stats.inc_value(f"newsarchive/extract/{kind}_pages")
         state.current_tag = listing.tag

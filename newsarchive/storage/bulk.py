@@ -8,13 +8,14 @@ dialect and paramstyle, so SQLite and PostgreSQL run the same code.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table, select
 
+from newsarchive.slugs import tag_slug
 from newsarchive.storage.schema import tags
 
 T = TypeVar("T")
@@ -101,14 +102,27 @@ def _marker(conn: Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
-def tag_ids(conn: Connection, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """The ids of these (site, name) tags, adding those the archive does not have yet."""
-    if not wanted:
+def tag_ids(conn: Connection, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The ids of these (site, name) tags, adding those the archive does not have yet.
+
+    Spellings of one name (one slug) are one tag; a new tag keeps the name it is first wanted
+    by, in `wanted`'s order. Rows are added in slug order, so concurrent writers take the
+    unique index's locks in the same order.
+    """
+    slugs = {(site, name): tag_slug(name) for site, name in wanted}
+    if not slugs:
         return {}
-    insert_many(conn, tags, ("site", "name"), sorted(wanted), ignore_conflicts=True)
+    names: dict[tuple[str, str], str] = {}
+    for (site, name), slug in slugs.items():
+        names.setdefault((site, slug), name)
+    rows = [(site, slug, name) for (site, slug), name in sorted(names.items())]
+    insert_many(conn, tags, ("site", "slug", "name"), rows, ignore_conflicts=True)
     found: dict[tuple[str, str], int] = {}
-    for site in {site for site, _ in wanted}:
-        names = [name for s, name in wanted if s == site]
-        query = select(tags.c.name, tags.c.id).where(tags.c.site == site, tags.c.name.in_(names))
-        found.update(((site, name), id_) for name, id_ in conn.execute(query))
-    return found
+    for site in {site for site, _ in names}:
+        keys = [slug for s, slug in names if s == site]
+        for chunk in chunks(keys):
+            query = select(tags.c.slug, tags.c.id).where(
+                tags.c.site == site, tags.c.slug.in_(chunk)
+            )
+            found.update(((site, slug), id_) for slug, id_ in conn.execute(query))
+    return {key: found[(key[0], slug)] for key, slug in slugs.items()}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, exists, select
 
+from newsarchive.slugs import tag_slug
 from newsarchive.storage.schema import stories, story_tags, tags
 from newsarchive.storage.selection import StoryFilter
 from newsarchive.urls import site_key
@@ -19,12 +20,13 @@ def story_clauses(where: StoryFilter | None) -> list[ColumnElement[bool]]:
     if where.sites:
         clauses.append(stories.c.site.in_([site_key(site) for site in where.sites]))
     if where.tags:
-        names = [name.lower() for name in where.tags]
+        # Any spelling of a tag's name selects it: "peru", "PERU" and "Perú" alike.
+        keys = sorted({tag_slug(name) for name in where.tags})
         clauses.append(
             exists(
                 select(1)
                 .select_from(story_tags.join(tags))
-                .where(story_tags.c.story_id == stories.c.id, func.lower(tags.c.name).in_(names))
+                .where(story_tags.c.story_id == stories.c.id, tags.c.slug.in_(keys))
             )
         )
     if where.by_first_seen:

@@ -17,7 +17,7 @@ from newsarchive.status import RunStatus, WalkEnd, WalkMode
 @dataclass(frozen=True, slots=True)
 class Column:
     name: str
-    type: str  # string, integer, datetime or array
+    type: str  # string, integer, number, datetime or array
     description: str
 
 
@@ -38,6 +38,10 @@ STORIES = (
     Column("first_seen_at", "datetime", "When a crawl first saw the story (UTC)."),
     Column("last_seen_at", "datetime", "When a crawl last saw the story (UTC)."),
     Column("first_run_id", "integer", "The crawl run that first stored it."),
+    Column("date_precision", "string", "The smallest unit published_at states: second, minute, hour, day, week, month or year (\"2 months ago\" is month-precise)."),
+    Column("author_source", "string", "Where the author was found: markup (an element marked as the author), byline (a \"By …\" text), structured (JSON-LD or microdata) or profile."),
+    Column("teaser_source", "string", "Where the teaser was found: markup (the listing's excerpt element) or entry (the entry's text after its headline)."),
+    Column("confidence", "number", "How sure extraction was that this is a story of the listing with these values, from 0 to 1; below 0.5 the page's layout was probably misread. Empty for a story an older newsarchive archived, until a crawl sees it again."),
 )  # fmt: skip
 # Not a column of `stories` but of `story_tags`; an export carries it beside the story's own.
 TAGS = Column("tags", "array", "Tags the story was listed under (CSV: joined with '; ').")
@@ -46,7 +50,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "stories": STORIES,
     "tags": (
         Column("site", "string", "Host name of the news site."),
-        Column("name", "string", "Tag name as the site shows it."),
+        Column("name", "string", "Tag name as the site first showed it."),
+        Column("slug", "string", "The name with accents and case folded (Perú, PERU: peru): the spellings of one tag on a site are one tag, and --tag matches this."),
     ),
     "story_tags": (
         Column("story_id", "integer", "The story."),
@@ -112,16 +117,22 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("errors", "integer", "Pages that failed."),
         Column("software_version", "string", "The newsarchive version that ran the crawl."),
         Column("settings", "string", "Settings that differed from the defaults (JSON object)."),
+        Column("low_confidence_pages", "string", "Listing pages whose stories were all of low confidence, probably misread (JSON list of URLs); empty when none."),
     ),
 }  # fmt: skip
 
 # Every field an export can carry (`--fields`), in this order when listed: the story's own
 # columns, its tags after `site`, and not the internal `first_run_id`.
-FIELDS: dict[str, Column] = {column.name: column for column in (*STORIES[:8], TAGS, *STORIES[8:11])}
+FIELDS: dict[str, Column] = {
+    field.name: field
+    for column in STORIES
+    if column.name != "first_run_id"
+    for field in ((column, TAGS) if column.name == "site" else (column,))
+}
 # What an export carries unless told otherwise, in this order.
 DEFAULT_FIELDS = (
     "url", "headline", "teaser", "published_at", "author", "image_url", "site", "tags",
-    "first_seen_at", "last_seen_at",
+    "first_seen_at", "last_seen_at", "confidence",
 )  # fmt: skip
 # A change by the site to one of these keeps the earlier values as a version.
 TRACKED_FIELDS = ("headline", "teaser", "published_at", "author", "image_url")

@@ -74,6 +74,17 @@ class Runs:
                 .values(status=RunStatus.INTERRUPTED)
             ).rowcount
 
+    def record_low_confidence(self, run_id: int, pages: Sequence[str]) -> None:
+        """Record the listing pages of a run whose stories were all of low confidence."""
+        if not pages:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(crawl_runs)
+                .where(crawl_runs.c.id == run_id)
+                .values(low_confidence_pages=json.dumps(list(pages)))
+            )
+
     def finish(self, run_id: int, status: RunStatus, *, pages: int, errors: int) -> None:
         """Close a run with its outcome; story counts were kept up to date as batches were stored."""
         with self.engine.begin() as conn:
@@ -168,6 +179,8 @@ class Runs:
         for run in found:
             run["start_urls"] = json.loads(run["start_urls"])
             run["settings"] = json.loads(run["settings"]) if run["settings"] else {}
+            pages = run["low_confidence_pages"]
+            run["low_confidence_pages"] = json.loads(pages) if pages else []
             run["walks"] = walked.get(run["id"], {}).get("walks", [])
             run["failures"] = walked.get(run["id"], {}).get("failures", [])
             run["warc_files"] = files.get(run["id"], [])

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -53,6 +54,11 @@ stories = Table(
     Column("first_seen_at", UTCDateTime, nullable=False),
     Column("last_seen_at", UTCDateTime, nullable=False),
     Column("first_run_id", ForeignKey("crawl_runs.id", ondelete="SET NULL")),
+    # Where the other fields came from, and how sure extraction was of the story (0 to 1).
+    Column("date_precision", String(20)),
+    Column("author_source", String(20)),
+    Column("teaser_source", String(20)),
+    Column("confidence", Float),
 )
 Index("ix_stories_site", stories.c.site)
 Index("ix_stories_published_at", stories.c.published_at)
@@ -62,9 +68,13 @@ tags = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("site", String(255), nullable=False),
-    Column("name", Text, nullable=False),
+    Column("name", Text, nullable=False),  # as the site first showed it
+    # One key for every spelling of the name (newsarchive.slugs.tag_slug): "Perú", "peru" and
+    # "PERU" are one tag. The default only lets SQLite add the column to existing rows.
+    Column("slug", Text, nullable=False, server_default=""),
     UniqueConstraint("site", "name", name="uq_tags_site_name"),
 )
+Index("uq_tags_site_slug", tags.c.site, tags.c.slug, unique=True)
 
 story_tags = Table(
     "story_tags",
@@ -90,6 +100,8 @@ crawl_runs = Table(
     # from the defaults (JSON object).
     Column("software_version", String(40)),
     Column("settings", Text),
+    # Listing pages whose stories were all of low confidence: likely misread (JSON list).
+    Column("low_confidence_pages", Text),
 )
 
 # One row per walk of a start URL's pages in a run (a run may continue an unfinished walk besides

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Float,
     Select,
     Text,
     case,
@@ -34,10 +35,11 @@ from newsarchive.storage.selection import Cells, StoryFilter, json_text
 
 # Between a story's tag names as the database aggregates them; no tag name holds it.
 _TAG_SEPARATOR = "\x1f"
-# The columns that hold times.
+# The columns that hold times, and those that hold numbers.
 _TIMES = frozenset(
     column.name for column in stories.columns if isinstance(column.type, UTCDateTime)
 )
+_NUMBERS = frozenset(column.name for column in stories.columns if isinstance(column.type, Float))
 # Distinct values remembered at most: the few of a chunk of rows, not the many of an archive.
 _REMEMBERED = 10_000
 # The code point of a value's first character, to compare with the characters of `quote_leading`.
@@ -49,6 +51,18 @@ _FIRST_CHARACTER: dict[str, Callable[[ColumnElement[Any]], ColumnElement[Any]]] 
 _JSON_TEXT: dict[str, Callable[[ColumnElement[Any]], ColumnElement[Any]]] = {
     "sqlite": lambda column: func.json_quote(column, type_=Text),
     "postgresql": lambda column: func.coalesce(cast(func.to_json(column), Text), "null"),
+}
+
+
+def _postgresql_json_number(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """A float as JSON text as Python writes it: PostgreSQL writes 1.0 as `1`."""
+    text = _JSON_TEXT["postgresql"](column)
+    return case((column == func.trunc(column), text + literal(".0", Text)), else_=text)
+
+
+_JSON_NUMBER: dict[str, Callable[[ColumnElement[Any]], ColumnElement[Any]]] = {
+    "sqlite": _JSON_TEXT["sqlite"],
+    "postgresql": _postgresql_json_number,
 }
 
 
@@ -73,8 +87,9 @@ def story_query(
         elif name in _TIMES:
             column = type_coerce(stories.c[name], Text) if cells else stories.c[name]
         elif cells and cells.json:
-            column = _JSON_TEXT[dialect](stories.c[name])
-        elif cells and cells.quote_leading:
+            json_of = _JSON_NUMBER if name in _NUMBERS else _JSON_TEXT
+            column = json_of[dialect](stories.c[name])
+        elif cells and cells.quote_leading and name not in _NUMBERS:
             column = _quoted(stories.c[name], _FIRST_CHARACTER[dialect], cells.quote_leading)
         else:
             column = stories.c[name]

@@ -29,6 +29,7 @@ _STORE_ATTEMPTS = 5
 # A story's own values, as a listing shows them.
 STORY_FIELDS = (
     "headline", "teaser", "published_at", "date_source", "author", "image_url", "extraction_method",
+    "date_precision", "author_source", "teaser_source", "confidence",
 )  # fmt: skip
 NEW_STORY_COLUMNS = (
     "url", *STORY_FIELDS, "site", "first_seen_at", "last_seen_at", "first_run_id",
@@ -113,7 +114,7 @@ class StoryWriter:
         )
         ids = {url: row.id for url, row in current.items()} | inserted
         _update_known(conn, run_id, latest, current, replay=replay)
-        tag_ids = bulk.tag_ids(conn, {(s.site or "", s.tag) for s in batch if s.tag})
+        tag_ids = bulk.tag_ids(conn, dict.fromkeys((s.site or "", s.tag) for s in batch if s.tag))
         links = {(ids[s.url], tag_ids[(s.site or "", s.tag)]) for s in batch if s.tag}
         bulk.insert_many(
             conn, story_tags, ("story_id", "tag_id"), sorted(links), ignore_conflicts=True
