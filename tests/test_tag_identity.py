@@ -21,7 +21,7 @@ def test_spellings_of_a_name_on_one_site_are_one_tag_named_as_first_seen(
     # Two spellings new in one batch: the one listed first names the tag.
     stored(archive, [story(4, tag="ECUADOR"), story(5, tag="Ecuador")])
     stored(archive, [story(6, tag="Perú", **OTHER_SITE)])
-    archive.runs.record_walks(run, [ListingWalk("https://news.example.org/en/tag/peru/",
+    archive.walks.record(run, [ListingWalk("https://news.example.org/en/tag/peru/",
                                                 WalkMode.FULL, 1, 3, "Peru", "news.example.org",
                                                 WalkEnd.LAST_PAGE)])  # fmt: skip
     assert sorted(rows(db, "SELECT site, name, slug FROM tags")) == [
