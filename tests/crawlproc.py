@@ -6,7 +6,8 @@ python -m tests.crawlproc cli [--pause-at POINT:N] -- ARGS...
     Run `newsarchive ARGS`; with a crash point, announce on stdout when the crawl reaches it:
     `sightings:N` after the N-th batch's sightings are inserted, inside its open transaction,
     then hang there (for the test to kill -9); `commit:N` as the N-th batch commit starts,
-    without stopping (the kill races the commit itself); `fail:N` makes the N-th batch's
+    without stopping (the kill races the commit itself), holding the next batch back until the
+    kill comes; `fail:N` makes the N-th batch's
     sightings insert fail as a full disk would.
 """
 
@@ -30,10 +31,13 @@ def install_crash_point(spec: str) -> None:
     batches = {"seen": 0, "open": False, "tried": 0}
 
     def before_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if point == "fail" and statement.lstrip().upper().startswith("INSERT INTO SIGHTINGS"):
-            batches["tried"] += 1
-            if batches["tried"] == wanted:
-                raise sqlite3.OperationalError("disk I/O error")
+        if not statement.lstrip().upper().startswith("INSERT INTO SIGHTINGS"):
+            return
+        batches["tried"] += 1
+        if point == "fail" and batches["tried"] == wanted:
+            raise sqlite3.OperationalError("disk I/O error")
+        if point == "commit" and batches["tried"] > wanted:
+            time.sleep(600)  # the kill races commit N, never a later one (on a busy machine)
 
     def after_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if not statement.lstrip().upper().startswith("INSERT INTO SIGHTINGS"):
