@@ -54,12 +54,14 @@ class StoryWriter:
 
     engine: Engine
 
-    def store(self, run_id: int, batch: Sequence[Story]) -> BatchResult:
+    def store(self, run_id: int, batch: Sequence[Story], pages: int = 0) -> BatchResult:
         """Upsert a batch of sightings in one transaction: stories, their tags, and sightings.
 
         A story whose headline, teaser, date, author or image changed keeps its earlier values
-        as a version. Safe while other processes store the same stories (frontier workers on
-        PostgreSQL): see `_store`.
+        as a version. The run's page count grows by the `pages` the batch came from in the same
+        transaction, so a run that is killed still shows the pages whose stories it stored.
+        Safe while other processes store the same stories (frontier workers on PostgreSQL):
+        see `_store`.
         """
         if not batch:
             return BatchResult()
@@ -74,6 +76,7 @@ class StoryWriter:
                         .values(
                             stories_new=crawl_runs.c.stories_new + result.new,
                             stories_existing=crawl_runs.c.stories_existing + result.existing,
+                            pages=crawl_runs.c.pages + pages,
                         )
                     )
                 return result
