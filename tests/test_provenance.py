@@ -8,34 +8,16 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from newsarchive.cli.errors import CLIError
-from tests.helpers import FAST, ROOT, run_cli
+from tests.helpers import FAST, ROOT, needs_mount, run_cli
 from tests.sites import write_chain
 
 PAGES, PER_PAGE = 25, 20
-
-
-def can_mount() -> bool:
-    if not shutil.which("unshare"):
-        return False
-    probe = subprocess.run(
-        ["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /tmp"],
-        capture_output=True,
-    )
-    return probe.returncode == 0
-
-
-needs_mount = pytest.mark.skipif(
-    not can_mount(), reason="cannot mount a tmpfs in a private namespace (unshare -rm)"
-)
 
 
 @needs_mount

@@ -24,6 +24,7 @@ class CLIError(Exception):
     MISSING_WARC = 11
     FRONTIER = 12
     WARC_FAILED = 13
+    BAD_ARCHIVE = 14
 
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
