@@ -14,6 +14,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import closing
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ import pytest
 from newsarchive.items import Story
 from newsarchive.storage import Archive, BadArchive, DatabaseError
 from newsarchive.views.browse.metadata import build_metadata
-from newsarchive.views.browse.queries import DROPPED_OFF_SQL, QUERIES, weekly_sql
+from newsarchive.views.browse.queries import DROPPED_OFF_SQL, QUERIES, outside_sql, weekly_sql
 from newsarchive.views.browse.server import is_loopback
 from newsarchive.views.browse.tables import ArchiveTables, inspect_archive
 from tests.browsing import browsing, demo_archive, headlines_with_word
@@ -215,6 +216,27 @@ def test_weekly_sql_and_report_count_the_same_weeks(archive: Archive, db_path: P
     assert len(every) == 5 * 2  # weeks of 1, 8, 15, 22, 29 July, each for both tags
     assert ("2024-07-15", "Peru", 0) in every
     assert set(sparse) <= set(every)
+
+
+def test_the_timeline_query_is_bounded_whatever_the_dates(archive: Archive, db_path: Path) -> None:
+    """Placeholder and far-future dates are listed, not plotted; 35 years are 454 points."""
+    weeks = [date(1990, 1, 1) + timedelta(weeks=n) for n in range(0, 35 * 52, 5)]
+    stored(
+        archive,
+        [listed(f"w{n}", "Peru", "2025-01-01", published_at=week.isoformat()) for n, week in enumerate(weeks)]
+        + [listed("zero", "Peru", "2025-01-01", published_at="0001-01-01"),
+           listed("far", "Bolivia", "2025-01-01", published_at="2999-12-31")],
+    )  # fmt: skip
+    with sqlite3.connect(db_path) as conn:
+        timeline = conn.execute(weekly_sql(every_week=True)).fetchall()
+        outside = conn.execute(outside_sql()).fetchall()
+    assert {tag for _week, tag, _n in timeline} == {"Peru"}
+    assert len(timeline) == 454  # 1,815 weeks after the first, in periods of 4 weeks
+    assert timeline[0][0] == "1990-01-01" and timeline[1][0] == "1990-01-29"
+    assert sum(n for _week, _tag, n in timeline) == len(weeks)
+    assert [(published, headline) for published, headline, _url, _seen in outside] == [
+        ("0001-01-01", "Zero"), ("2999-12-31", "Far"),
+    ]  # fmt: skip
 
 
 def test_tags_of_two_sites_are_told_apart(archive: Archive, db_path: Path) -> None:
