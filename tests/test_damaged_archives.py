@@ -206,6 +206,37 @@ def test_a_file_that_is_no_archive_is_named_and_left_alone(
     assert not list(out.iterdir())
 
 
+# Opens (creates) the archive the moment the parent says so, as crawls started at once would.
+CREATOR = """
+import sys
+from newsarchive.storage import Archive
+sys.stdin.read()
+Archive.open(sys.argv[1]).close()
+"""
+
+
+def test_a_new_archive_appears_whole_even_when_processes_create_it_at_once(
+    db_path: Path, cli
+) -> None:
+    """No process ever finds the new file empty (which every command refuses as a lost one)."""
+    creators = [
+        subprocess.Popen(
+            [sys.executable, "-c", CREATOR, str(db_path)],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    for creator in creators:  # all ready: let them go together
+        creator.stdin.close()
+    for creator in creators:
+        assert creator.wait(60) == 0, creator.stderr.read()
+    assert sorted(path.name for path in db_path.parent.iterdir()) == ["archive.sqlite"]
+    assert cli("db", "check", "--db", db_path).returncode == 0
+
+
 @pytest.mark.parametrize(
     ("versions", "problem"),
     [

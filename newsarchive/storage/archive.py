@@ -156,6 +156,8 @@ class Archive:
                         peek._refuse_foreign(conn)
         elif path and not create:
             raise DatabaseError(f"no archive at {display_url(url)}")
+        elif path:
+            _new_file(path)
         try:
             engine = make_engine(url, read_only=read_only)
         except (SQLAlchemyError, ImportError) as exc:
@@ -216,6 +218,40 @@ def _create(conn: Connection) -> None:
     metadata.create_all(conn)
     search.create_index(conn)
     migrations.stamp_head(conn)
+
+
+def _new_file(path: Path) -> None:
+    """A new SQLite archive, made beside `path` and linked into place whole: nobody ever sees an
+    empty file there (which every command refuses as a lost archive). Of processes creating it
+    at once, the first to link wins and the others open its file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = path.with_name(f".{path.name}.{os.getpid()}.new")
+    engine = make_engine(database_url(str(fresh)))
+    try:
+        with engine.begin() as conn:
+            _create(conn)
+        engine.dispose()  # the last connection folds the write-ahead log into the file
+        _link(fresh, path)
+    except SQLAlchemyError as exc:
+        raise failure("create", database_url(str(path)), exc) from None
+    except OSError as error:
+        raise DatabaseError(f"cannot create the archive at {path}: {error.strerror}") from None
+    finally:
+        engine.dispose()
+        for leftover in (fresh, *(fresh.with_name(fresh.name + end) for end in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+
+
+def _link(fresh: Path, path: Path) -> None:
+    """Give `fresh` the name `path` unless that exists; a file system without hard links (FAT,
+    some network shares) gets a rename, checked first."""
+    try:
+        os.link(fresh, path)
+    except FileExistsError:
+        pass
+    except OSError:
+        if not path.exists():
+            os.rename(fresh, path)
 
 
 def _lock_schema(conn: Connection) -> None:
