@@ -106,9 +106,12 @@ def test_three_workers_archive_every_story_once_and_fetch_every_page_once(
 def test_a_killed_worker_loses_nothing(tmp_path: Path, redis_url: str, postgres_db: str) -> None:
     paths, stories = build_site(tmp_path / "site", tags=20, pages=10)
     lease = ("-s", "NEWSARCHIVE_LEASE_SECONDS=2", "-s", "CONCURRENT_REQUESTS=4")
+    each_page = ("-s", "NEWSARCHIVE_BATCH_SIZE=5")  # a page's five stories are one batch
     with recording_server(tmp_path / "site", latency=0.1) as (base, hits):
         enqueue(redis_url, base, tags=20)
-        workers = [start_worker(redis_url, postgres_db, f"w{n}", *lease) for n in range(3)]
+        workers = [
+            start_worker(redis_url, postgres_db, f"w{n}", *lease, *each_page) for n in range(3)
+        ]
         deadline = time.monotonic() + 30
         while sum(hit.agent == "w0" for hit in hits) < 6 and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -126,6 +129,11 @@ def test_a_killed_worker_loses_nothing(tmp_path: Path, redis_url: str, postgres_
     assert rows(postgres_db, "SELECT count(*) FROM stories") == [(len(stories),)]
     statuses = sorted(status for (status,) in rows(postgres_db, "SELECT status FROM crawl_runs"))
     assert statuses == ["finished", "finished", "running"]  # the killed one never finished
+    # ... yet it shows the pages whose stories it stored: counted with each batch.
+    (killed,) = rows(postgres_db, "SELECT id, pages FROM crawl_runs WHERE status = 'running'")
+    stored_pages = "SELECT count(DISTINCT listing_url) FROM sightings WHERE run_id = :run"
+    assert rows(postgres_db, stored_pages, run=killed[0]) == [(killed[1],)]
+    assert killed[1] > 0
     assert frontier.backlog().empty
 
 
