@@ -103,17 +103,23 @@ def test_three_workers_archive_every_story_once_and_fetch_every_page_once(
     assert Frontier.connect(redis_url).backlog().empty
 
 
+def committed_pages(db: str, worker: str) -> int:
+    """The page count the run of the worker named `worker` has committed so far."""
+    query = "SELECT pages FROM crawl_runs WHERE settings LIKE :agent"
+    return sum(pages for (pages,) in rows(db, query, agent=f'%"USER_AGENT": "{worker}"%'))
+
+
 def test_a_killed_worker_loses_nothing(tmp_path: Path, redis_url: str, postgres_db: str) -> None:
     paths, stories = build_site(tmp_path / "site", tags=20, pages=10)
     lease = ("-s", "NEWSARCHIVE_LEASE_SECONDS=2", "-s", "CONCURRENT_REQUESTS=4")
-    each_page = ("-s", "NEWSARCHIVE_BATCH_SIZE=5")  # a page's five stories are one batch
     with recording_server(tmp_path / "site", latency=0.1) as (base, hits):
         enqueue(redis_url, base, tags=20)
-        workers = [
-            start_worker(redis_url, postgres_db, f"w{n}", *lease, *each_page) for n in range(3)
-        ]
+        workers = [start_worker(redis_url, postgres_db, f"w{n}", *lease) for n in range(3)]
         deadline = time.monotonic() + 30
-        while sum(hit.agent == "w0" for hit in hits) < 6 and time.monotonic() < deadline:
+        # Until w0 is mid-walk and its run record shows pages it stored (while it still runs).
+        while (
+            sum(hit.agent == "w0" for hit in hits) < 6 or not committed_pages(postgres_db, "w0")
+        ) and time.monotonic() < deadline:
             time.sleep(0.05)
         workers[0].send_signal(signal.SIGKILL)  # mid-page: it holds leases in flight
         workers[0].communicate(timeout=10)
