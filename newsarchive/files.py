@@ -88,9 +88,12 @@ def atomic_directory(directory: Path) -> Iterator[Path]:
 @contextmanager
 def _terminating_raises() -> Iterator[None]:
     """While the block runs, SIGTERM and SIGHUP raise KeyboardInterrupt (once), so the
-    cleanup of a half-written output runs. A program with handlers of its own (a crawl) keeps
-    them; only the main thread can set handlers."""
-    if threading.current_thread() is not threading.main_thread():
+    cleanup of a half-written output runs. A program that handles interruptions itself (a
+    crawl: Scrapy's handlers) keeps its ways; only the main thread can set handlers."""
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
         yield
         return
     taken = [sig for sig in TERMINATING if signal.getsignal(sig) is signal.SIG_DFL]
