@@ -13,6 +13,7 @@ from newsarchive.status import RunStatus, WalkEnd, WalkMode
 from newsarchive.storage import (
     Archive,
     ArchiveLocked,
+    BadArchive,
     Cells,
     DatabaseError,
     SchemaOutdated,
@@ -32,6 +33,7 @@ __all__ = [
     "FORMATS",
     "Archive",
     "ArchiveLocked",
+    "BadArchive",
     "Bundle",
     "BundleExists",
     "Cells",

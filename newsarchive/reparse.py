@@ -1,8 +1,9 @@
 """Re-extracting a run's listing pages from its WARC files with the current extractors.
 
 No network: the pages come from the WARC files the run wrote. This repairs an archive after an
-extractor fix: the run's sightings are replaced by what the current code finds on the same
-bytes, and stories it missed before are added.
+extractor fix: the sightings of each page read again are replaced by what the current code finds
+on the same bytes, and stories it missed before are added. A sighting whose page cannot be read
+again (no WARC record, a damaged one) is kept as it was.
 """
 
 from __future__ import annotations
@@ -25,12 +26,15 @@ from newsarchive.warc import ArchivedPage, read_pages
 
 @dataclass(slots=True)
 class RunReparse:
-    """What re-extracting one run gave; `missing` lists WARC files that were not found."""
+    """What re-extracting one run gave; `missing` lists WARC files that were not found, `kept`
+    counts sightings left as they were, `removed` stories no page lists any more."""
 
     run_id: int
     pages: int = 0
     stories: int = 0
     new: int = 0
+    kept: int = 0
+    removed: int = 0
     missing: list[str] = field(default_factory=list)
 
 
@@ -50,7 +54,8 @@ def reparse(
         if not result.missing:
             batch = list(_run_stories(located, result))
             result.stories = len(batch)
-            result.new = archive.write.replay(result.run_id, batch).new
+            replayed = archive.write.replay(result.run_id, batch)
+            result.new, result.kept, result.removed = replayed.new, replayed.kept, replayed.removed
         results.append(result)
     return results
 

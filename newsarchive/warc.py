@@ -106,7 +106,9 @@ class WarcFile:
 def read_pages(path: Path) -> Iterator[ArchivedPage]:
     """The listing responses of a WARC file in the order they were fetched.
 
-    A file cut short by a crash yields the pages before the damaged record.
+    A page counts once its exchange is whole: the metadata record that ends it names its start
+    URL and page number. A file cut short (a crash, a full disk) yields the pages before the
+    damaged record, never a response whose exchange was not finished.
     """
     pending: ArchivedPage | None = None
     with path.open("rb") as stream:
@@ -115,8 +117,6 @@ def read_pages(path: Path) -> Iterator[ArchivedPage]:
             for record in records:
                 kind = record.rec_type
                 if kind == "response":
-                    if pending:
-                        yield pending
                     body = record.content_stream().read()  # before asking for the offset
                     pending = _page(record, body, records.get_record_offset())
                 elif kind == "metadata" and pending:
@@ -124,10 +124,10 @@ def read_pages(path: Path) -> Iterator[ArchivedPage]:
                     pending.start_url = fields.get("start-url")
                     number = fields.get("page-number", "")
                     pending.page_number = int(number) if number.isdigit() else None
+                    yield pending
+                    pending = None
         except (ArchiveLoadFailed, EOFError, zlib.error):
             pass  # the damaged tail; what came before stands
-    if pending:
-        yield pending
 
 
 def _page(record, body: bytes, offset: int) -> ArchivedPage:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -158,6 +159,22 @@ def read_corpus_page(path: Path, truth: dict) -> str:
     codec = "utf-8-sig" if "BOM" in encoding else encoding.split()[0]
     return path.read_bytes().decode(codec)
 
+
+def can_mount() -> bool:
+    """True when this user may mount file systems in a private namespace (`unshare -rm`)."""
+    if not shutil.which("unshare"):
+        return False
+    probe = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /tmp"],
+        capture_output=True,
+    )
+    return probe.returncode == 0
+
+
+# Full or read-only disks, made for real in a mount namespace of the test's own.
+needs_mount = pytest.mark.skipif(
+    not can_mount(), reason="cannot mount a tmpfs in a private namespace (unshare -rm)"
+)
 
 requires_corpus = pytest.mark.skipif(
     not CORPUS.is_dir(), reason=f"real-page corpus not found at {CORPUS}"

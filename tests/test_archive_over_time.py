@@ -235,3 +235,55 @@ def test_reparse_without_the_warc_file_leaves_the_run_alone(
     assert "Run 1: skipped, WARC file not found" in result.stdout
     assert result.stderr.count("\n") == 1 and "not found" in result.stderr
     assert query(db, "SELECT count(*) FROM sightings WHERE run_id = 1") == before
+
+
+SIGHTED_PAGES = "SELECT DISTINCT warc_offset FROM sightings WHERE run_id = ? ORDER BY 1"
+SIGHTINGS_OF_PAGE = (
+    "SELECT story_id, page_number, position, seen_at FROM sightings "
+    "WHERE run_id = ? AND warc_offset = ? ORDER BY story_id"
+)
+
+
+def test_reparse_keeps_what_it_cannot_read_again_and_drops_what_no_page_lists(
+    crawled: Crawled, tmp_path: Path
+) -> None:
+    db = tmp_path / "copy.sqlite"
+    shutil.copy(crawled.db, db)
+    (original,) = query(db, "SELECT path FROM warc_files WHERE run_id = 1")[0]
+    offsets = [row[0] for row in query(db, SIGHTED_PAGES, 1)]
+    assert len(offsets) == 3
+    # Run 1's WARC file, damaged inside page 3's response record.
+    damaged = tmp_path / Path(original).name
+    damaged.write_bytes(Path(original).read_bytes()[: offsets[2] + 40])
+    # A story that page 1 never listed (as a broken extractor would have stored it).
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE warc_files SET path = ? WHERE run_id = 1", (str(damaged),))
+        conn.execute(
+            "INSERT INTO stories (url, headline, site, first_seen_at, last_seen_at, first_run_id)"
+            " SELECT 'https://example.org/menu/', 'Menu', site, first_seen_at, last_seen_at, 1"
+            " FROM stories LIMIT 1"
+        )
+        conn.execute(
+            "INSERT INTO sightings (story_id, run_id, listing_url, page_number, position, seen_at,"
+            " warc_file_id, warc_offset) SELECT (SELECT id FROM stories WHERE headline = 'Menu'),"
+            " run_id, listing_url, page_number, 99, seen_at, warc_file_id, warc_offset"
+            " FROM sightings WHERE run_id = 1 AND warc_offset = ? LIMIT 1",
+            (offsets[0],),
+        )
+    page_three = query(db, SIGHTINGS_OF_PAGE, 1, offsets[2])
+    assert page_three
+
+    result = run_cli("reparse", "--db", str(db), "--run", "1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        f"Run 1: 2 page(s), {13 - len(page_three)} stories (0 new to the archive); "
+        f"{len(page_three)} sighting(s) kept as they were (no readable WARC record); "
+        "removed 1 story that no page lists any more"
+    )
+    assert query(db, SIGHTINGS_OF_PAGE, 1, offsets[2]) == page_three
+    assert query(db, "SELECT count(*) FROM stories WHERE headline = 'Menu'") == [(0,)]
+    assert query(db, "SELECT count(*) FROM stories") == query(
+        crawled.db, "SELECT count(*) FROM stories"
+    )
+    checked = run_cli("db", "check", "--db", str(db))
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -7,23 +7,26 @@ import json
 import shutil
 import socket
 import sqlite3
+import subprocess
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import closing
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from newsarchive.items import Story
-from newsarchive.storage import Archive
+from newsarchive.storage import Archive, BadArchive, DatabaseError
 from newsarchive.views.browse.metadata import build_metadata
-from newsarchive.views.browse.queries import DROPPED_OFF_SQL, QUERIES, weekly_sql
+from newsarchive.views.browse.queries import DROPPED_OFF_SQL, QUERIES, outside_sql, weekly_sql
 from newsarchive.views.browse.server import is_loopback
-from newsarchive.views.browse.tables import ArchiveTables, NotAnArchive, inspect_archive
+from newsarchive.views.browse.tables import ArchiveTables, inspect_archive
 from tests.browsing import browsing, demo_archive, headlines_containing, headlines_with_word
-from tests.helpers import free_port, stored, story
+from tests.helpers import ROOT, free_port, stored, story
 
 # Where a write could be attempted: table, row, canned query, and Datasette 1.0's write API.
 WRITE_PATHS = ("/stories", "/stories/1", "/latest_crawl_runs", "/-/create", "/stories/-/insert")
@@ -104,15 +107,19 @@ def test_inspect_archive_finds_the_stories_search_index(
 
 
 def test_inspect_archive_rejects_what_is_not_an_archive(tmp_path: Path) -> None:
-    with pytest.raises(NotAnArchive, match="no archive at"):
+    with pytest.raises(DatabaseError, match="no archive at"):
         inspect_archive(tmp_path / "missing.sqlite")
     text = tmp_path / "notes.sqlite"
     text.write_text("not a database, just words " * 100, encoding="utf-8")
-    with pytest.raises(NotAnArchive, match="not a readable SQLite archive"):
+    with pytest.raises(BadArchive, match="is not a SQLite database"):
         inspect_archive(text)
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    with pytest.raises(BadArchive, match="is an empty file"):
+        inspect_archive(empty)
     other = tmp_path / "other.sqlite"
     execute(other, "CREATE TABLE things (id INTEGER)")
-    with pytest.raises(NotAnArchive, match="has no stories table"):
+    with pytest.raises(BadArchive, match="has no stories table"):
         inspect_archive(other)
 
 
@@ -209,6 +216,27 @@ def test_weekly_sql_and_report_count_the_same_weeks(archive: Archive, db_path: P
     assert len(every) == 5 * 2  # weeks of 1, 8, 15, 22, 29 July, each for both tags
     assert ("2024-07-15", "Peru", 0) in every
     assert set(sparse) <= set(every)
+
+
+def test_the_timeline_query_is_bounded_whatever_the_dates(archive: Archive, db_path: Path) -> None:
+    """Placeholder and far-future dates are listed, not plotted; 35 years are 454 points."""
+    weeks = [date(1990, 1, 1) + timedelta(weeks=n) for n in range(0, 35 * 52, 5)]
+    stored(
+        archive,
+        [listed(f"w{n}", "Peru", "2025-01-01", published_at=week.isoformat()) for n, week in enumerate(weeks)]
+        + [listed("zero", "Peru", "2025-01-01", published_at="0001-01-01"),
+           listed("far", "Bolivia", "2025-01-01", published_at="2999-12-31")],
+    )  # fmt: skip
+    with sqlite3.connect(db_path) as conn:
+        timeline = conn.execute(weekly_sql(every_week=True)).fetchall()
+        outside = conn.execute(outside_sql()).fetchall()
+    assert {tag for _week, tag, _n in timeline} == {"Peru"}
+    assert len(timeline) == 454  # 1,815 weeks after the first, in periods of 4 weeks
+    assert timeline[0][0] == "1990-01-01" and timeline[1][0] == "1990-01-29"
+    assert sum(n for _week, _tag, n in timeline) == len(weeks)
+    assert [(published, headline) for published, headline, _url, _seen in outside] == [
+        ("0001-01-01", "Zero"), ("2999-12-31", "Far"),
+    ]  # fmt: skip
 
 
 def test_tags_of_two_sites_are_told_apart(archive: Archive, db_path: Path) -> None:
@@ -317,7 +345,8 @@ def test_every_canned_query_runs(view: str) -> None:
 def test_the_view_cannot_write(view: str, indexed_demo: Path) -> None:
     before = hashlib.sha256(indexed_demo.read_bytes()).hexdigest()
     databases = get_json(f"{view}/-/databases.json")
-    assert [(d["name"], d["is_mutable"]) for d in databases] == [("indexed", False)]
+    # Read through mode=ro connections, so committed changes show; no write query configured.
+    assert [(d["name"], d["is_mutable"]) for d in databases] == [("indexed", True)]
     # Datasette 0.65 answers these with 404, 405 or (for a table) a 500 from its refusal.
     for path in WRITE_PATHS:
         post = urllib.request.Request(
@@ -341,3 +370,30 @@ def test_free_port_is_free() -> None:
     port = free_port()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", port))
+
+
+# What a crawl killed with kill -9 leaves: committed batches in the write-ahead log, not yet in
+# the file itself, and a run still marked running. `os._exit` ends it as abruptly: no checkpoint.
+KILLED_CRAWL = """
+import os, sys
+from newsarchive.storage import Archive
+from tests.helpers import story
+archive = Archive.open(sys.argv[1])
+archive.runs.begin(["https://news.example.org/tag/peru/"], {})
+archive.write.store(1, [story(n) for n in range(1, 41)], pages=2)
+os._exit(0)
+"""
+
+
+def test_browse_after_a_crawl_killed_shows_what_it_committed(tmp_path: Path) -> None:
+    db = tmp_path / "killed.sqlite"
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_CRAWL, str(db)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert db.with_name("killed.sqlite-wal").stat().st_size > 0
+    with browsing(db) as base:
+        stories = get_json(f"{base}/killed/stories.json?_shape=objects&_size=max")["rows"]
+        runs = get_json(f"{base}/killed/crawl_runs.json?_shape=objects")["rows"]
+    assert len(stories) == 40
+    assert [(run["status"], run["pages"]) for run in runs] == [("running", 2)]

@@ -168,6 +168,8 @@ def test_timeline_draws_a_point_per_tag_and_week(
         stories for _week, _tag, stories in expected
     )
     assert {label.split("Tag: ")[1] for label in labels} == {tag for _w, tag, _n in expected}
+    # The list of stories dated outside the timeline's window: none in these archives.
+    assert page.locator("#card-outside").get_by_text("Not plotted").count() == 1
     shot(page, f"timeline-{name}", "#card-timeline")
 
 

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 from newsarchive.cli.errors import CLIError
@@ -40,11 +41,12 @@ def crawl_process(url: str, db: Path) -> subprocess.Popen:
 
 
 def count(db: Path) -> int:
-    with sqlite3.connect(db) as conn:
-        try:
+    # Read-only: a plain connect would create an empty file, which the crawl refuses to open.
+    try:
+        with closing(sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)) as conn:
             return conn.execute("SELECT count(*) FROM stories").fetchone()[0]
-        except sqlite3.OperationalError:
-            return 0  # the crawl has not created its tables yet
+    except sqlite3.OperationalError:
+        return 0  # the crawl has not created the archive yet
 
 
 def wait_until(condition, timeout: float = 20) -> None:

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from newsarchive.storage import Archive
 from newsarchive.storage.overview import WeekCount
-from newsarchive.views.report.timeline import _nice_ceiling, series, timeline_svg
+from newsarchive.views.report.timeline import MAX_POINTS, _nice_ceiling, series, timeline_svg
 from tests.browsing import dated_archive
+from tests.helpers import stored, story
 
 PUBLISHED = "SELECT published_at FROM stories WHERE published_at IS NOT NULL"
 
@@ -107,3 +109,36 @@ def test_single_week_and_empty_archive_still_draw() -> None:
 )
 def test_value_axis_ends_on_a_round_number(value: int, ceiling: int) -> None:
     assert _nice_ceiling(value) == ceiling
+
+
+def test_dates_outside_the_plausible_window_are_named_not_plotted(
+    db_path: Path, tmp_path: Path, cli
+) -> None:
+    """A `0001-01-01` placeholder once made the chart 521,000 weeks wide (25 MB)."""
+    with Archive.open(str(db_path)) as archive:
+        stored(
+            archive,
+            [story(1, published_at="2024-07-01"), story(2, published_at="2024-07-09"),
+             story(3, published_at="0001-01-01"), story(4, published_at="2999-12-30")],
+        )  # fmt: skip
+    output = tmp_path / "report.html"
+    assert cli("report", "--db", db_path, "--output", output).returncode == 0
+    page = output.read_text(encoding="utf-8")
+    assert len(page) < 20_000
+    dots = re.findall(r'<circle [^>]*data-week="([\d-]+)"', page)
+    assert dots == ["2024-07-01", "2024-07-08"]
+    assert "Not plotted: 2 stories dated outside 1990-01-01 to " in page
+    assert "(weeks of 0001-01-01 (1), 2999-12-30 (1))" in page
+
+
+def test_a_long_span_is_drawn_in_periods_of_several_weeks() -> None:
+    first = date(1990, 1, 1)
+    counts = [WeekCount(first + timedelta(weeks=n), "Peru", 1) for n in range(0, 35 * 52, 3)]
+    weeks, values = series(counts)
+    assert len(weeks) <= MAX_POINTS and weeks[0] == first
+    step = (weeks[1] - weeks[0]).days // 7
+    assert step == 4  # 1,820 weeks in 455 periods of 4 weeks
+    assert sum(values["Peru"]) == len(counts)
+    svg = timeline_svg(counts)
+    assert "Peru, 4 weeks from 1990-01-01: 2 stories" in svg
+    assert svg.count("<circle") <= MAX_POINTS

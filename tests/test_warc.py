@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -52,6 +53,20 @@ def test_a_file_cut_short_keeps_the_pages_before_the_damage(tmp_path: Path) -> N
     warc.close()
     path.write_bytes(path.read_bytes()[: offsets[2] + 40])
     assert [page.page_number for page in read_pages(path)] == [1, 2]
+
+
+def test_a_response_whose_exchange_was_not_finished_is_no_page(tmp_path: Path) -> None:
+    """The disk filled after a response record: its request and metadata records are lost, so
+    the page is not read back (it would have no start URL or page number)."""
+    path = tmp_path / "run.warc.gz"
+    warc = WarcFile(path)
+    offsets = [exchange(warc, n, PAGE, [("Content-Type", "text/html")]) for n in (1, 2)]
+    warc.close()
+    whole = path.read_bytes()
+    member = zlib.decompressobj(16 + zlib.MAX_WBITS)  # each record is one gzip member
+    member.decompress(whole[offsets[1] :])
+    path.write_bytes(whole[: len(whole) - len(member.unused_data)])  # page 2's response only
+    assert [page.page_number for page in read_pages(path)] == [1]
 
 
 def test_an_existing_file_is_never_overwritten(tmp_path: Path) -> None:

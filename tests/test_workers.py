@@ -103,6 +103,12 @@ def test_three_workers_archive_every_story_once_and_fetch_every_page_once(
     assert Frontier.connect(redis_url).backlog().empty
 
 
+def committed_pages(db: str, worker: str) -> int:
+    """The page count the run of the worker named `worker` has committed so far."""
+    query = "SELECT pages FROM crawl_runs WHERE settings LIKE :agent"
+    return sum(pages for (pages,) in rows(db, query, agent=f'%"USER_AGENT": "{worker}"%'))
+
+
 def test_a_killed_worker_loses_nothing(tmp_path: Path, redis_url: str, postgres_db: str) -> None:
     paths, stories = build_site(tmp_path / "site", tags=20, pages=10)
     lease = ("-s", "NEWSARCHIVE_LEASE_SECONDS=2", "-s", "CONCURRENT_REQUESTS=4")
@@ -110,7 +116,10 @@ def test_a_killed_worker_loses_nothing(tmp_path: Path, redis_url: str, postgres_
         enqueue(redis_url, base, tags=20)
         workers = [start_worker(redis_url, postgres_db, f"w{n}", *lease) for n in range(3)]
         deadline = time.monotonic() + 30
-        while sum(hit.agent == "w0" for hit in hits) < 6 and time.monotonic() < deadline:
+        # Until w0 is mid-walk and its run record shows pages it stored (while it still runs).
+        while (
+            sum(hit.agent == "w0" for hit in hits) < 6 or not committed_pages(postgres_db, "w0")
+        ) and time.monotonic() < deadline:
             time.sleep(0.05)
         workers[0].send_signal(signal.SIGKILL)  # mid-page: it holds leases in flight
         workers[0].communicate(timeout=10)
@@ -126,6 +135,11 @@ def test_a_killed_worker_loses_nothing(tmp_path: Path, redis_url: str, postgres_
     assert rows(postgres_db, "SELECT count(*) FROM stories") == [(len(stories),)]
     statuses = sorted(status for (status,) in rows(postgres_db, "SELECT status FROM crawl_runs"))
     assert statuses == ["finished", "finished", "running"]  # the killed one never finished
+    # ... yet it shows the pages whose stories it stored: counted with each batch.
+    (killed,) = rows(postgres_db, "SELECT id, pages FROM crawl_runs WHERE status = 'running'")
+    stored_pages = "SELECT count(DISTINCT listing_url) FROM sightings WHERE run_id = :run"
+    assert rows(postgres_db, stored_pages, run=killed[0]) == [(killed[1],)]
+    assert killed[1] > 0
     assert frontier.backlog().empty
 
 

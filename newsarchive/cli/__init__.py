@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -24,7 +25,16 @@ from newsarchive.cli import (
     worker,
 )
 from newsarchive.cli.errors import CLIError
-from newsarchive.storage import ArchiveLocked, DatabaseError, SchemaOutdated, SchemaTooNew
+from newsarchive.storage import (
+    ArchiveLocked,
+    BadArchive,
+    DatabaseError,
+    SchemaOutdated,
+    SchemaTooNew,
+)
+
+# What writing to a full, over-quota or failing disk raises.
+WRITE_FAILURES = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 COMMANDS = (
     crawl,
@@ -72,13 +82,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:
-        return args.handler(args)
+        status = args.handler(args)
+        sys.stdout.flush()  # a full disk behind `> FILE` shows here, not as Python exits
+        return status
     except CLIError as error:
         print(f"newsarchive: error: {error}", file=sys.stderr)
         return error.code
     except (SchemaOutdated, SchemaTooNew) as error:
         print(f"newsarchive: error: {error}", file=sys.stderr)
         return CLIError.SCHEMA
+    except BadArchive as error:
+        print(f"newsarchive: error: {error}", file=sys.stderr)
+        return CLIError.BAD_ARCHIVE
     except DatabaseError as error:
         print(f"newsarchive: error: {error}", file=sys.stderr)
         return CLIError.DATABASE
@@ -90,8 +105,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, as command-line tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _drop_stdout()
         return 141
+    except OSError as error:
+        # A write that failed on a file opened before the command ran: standard output
+        # (`> /dev/full`). Files a command opens itself are reported by `writing()`.
+        if error.filename is not None or error.errno not in WRITE_FAILURES:
+            raise
+        print(f"newsarchive: error: cannot write the output: {error.strerror}", file=sys.stderr)
+        _drop_stdout()
+        return CLIError.OUTPUT
+
+
+def _drop_stdout() -> None:
+    """Send what is left for standard output nowhere, so Python's exit does not fail on it."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def run() -> None:

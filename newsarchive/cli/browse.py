@@ -38,7 +38,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from newsarchive.views.browse import server
-    from newsarchive.views.browse.tables import NotAnArchive, inspect_archive
+    from newsarchive.views.browse.tables import inspect_archive
 
     if find_spec("datasette") is None:
         raise CLIError(
@@ -48,10 +48,7 @@ def handle(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise CLIError("--port must be between 1 and 65535", CLIError.USAGE)
     db = _sqlite_file(args.db)
-    try:
-        tables = inspect_archive(db)
-    except NotAnArchive as error:
-        raise CLIError(str(error), CLIError.DATABASE) from None
+    tables = inspect_archive(db)
     if not server.port_is_free(args.host, args.port):
         raise CLIError(
             f"cannot listen on {args.host} port {args.port}: in use or not an address of this "
@@ -62,13 +59,6 @@ def handle(args: argparse.Namespace) -> int:
         print(
             f"newsarchive: warning: listening on {args.host}: anyone who can reach this machine "
             f"on port {args.port} can read the whole archive",
-            file=sys.stderr,
-        )
-    wal = db.with_name(db.name + "-wal")
-    if wal.exists() and wal.stat().st_size:
-        print(
-            "newsarchive: warning: a crawl is writing to this archive (or ended abruptly): "
-            "the browser shows the archive without its latest changes",
             file=sys.stderr,
         )
     host = f"[{args.host}]" if ":" in args.host else args.host

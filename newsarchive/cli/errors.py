@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from newsarchive.files import OutputExists
+from newsarchive.files import OutputRefused
 
 
 class CLIError(Exception):
@@ -24,6 +24,7 @@ class CLIError(Exception):
     MISSING_WARC = 11
     FRONTIER = 12
     WARC_FAILED = 13
+    BAD_ARCHIVE = 14
 
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
@@ -35,7 +36,7 @@ def writing(target: Path | str) -> Iterator[None]:
     """Report an output that exists already, or cannot be written, as one line and status 6."""
     try:
         yield
-    except OutputExists as error:
+    except OutputRefused as error:
         raise CLIError(str(error), CLIError.OUTPUT) from None
     except OSError as error:
         raise CLIError(f"cannot write {target}: {error.strerror}", CLIError.OUTPUT) from None

@@ -28,11 +28,12 @@ def add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="DB", help=DB_HELP)
 
 
-def open_archive(args: argparse.Namespace) -> Archive:
-    """The existing archive `--db` names, to use as `with open_archive(args) as archive:`."""
+def open_archive(args: argparse.Namespace, *, write: bool = False) -> Archive:
+    """The existing archive `--db` names, to use as `with open_archive(args) as archive:`;
+    read-only unless the command must `write` to it."""
     from newsarchive.storage import Archive
 
-    return Archive.open(args.db, create=False)
+    return Archive.open(args.db, create=False, read_only=not write)
 
 
 def add_redis(parser: argparse.ArgumentParser) -> None:

@@ -15,8 +15,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="re-extract stories from the runs' WARC files with the current extractors",
         description=(
             "Re-extract the listing pages kept in WARC files with the current extractors and "
-            "replace each run's sightings with the result; no network. Use it after an "
-            "extractor fix."
+            "replace the sightings of each page with the result; sightings whose page cannot be "
+            "read again are kept. No network. Use it after an extractor fix."
         ),
     )
     add_db(parser)
@@ -33,7 +33,7 @@ def handle(args: argparse.Namespace) -> int:
     from newsarchive.storage import lock_archive
 
     # A crawl must not write while sightings are replaced.
-    with lock_archive(args.db), open_archive(args) as archive:
+    with lock_archive(args.db), open_archive(args, write=True) as archive:
         results = reparse(archive, args.run, args.warc_dirs)
     if not results:
         which = f"run {args.run} has" if args.run is not None else "no run has"
@@ -44,9 +44,20 @@ def handle(args: argparse.Namespace) -> int:
             missing += result.missing
             print(f"Run {result.run_id}: skipped, WARC file not found: {result.missing[0]}")
         else:
+            kept = (
+                f"; {result.kept} sighting(s) kept as they were (no readable WARC record)"
+                if result.kept
+                else ""
+            )
+            stories = "story" if result.removed == 1 else "stories"
+            removed = (
+                f"; removed {result.removed} {stories} that no page lists any more"
+                if result.removed
+                else ""
+            )
             print(
                 f"Run {result.run_id}: {result.pages} page(s), {result.stories} stories "
-                f"({result.new} new to the archive)"
+                f"({result.new} new to the archive){kept}{removed}"
             )
     if missing:
         raise CLIError(

@@ -28,6 +28,8 @@ from typing import NamedTuple
 
 from dateparser.date import DateDataParser
 
+from newsarchive.plausible import EARLIEST_YEAR, FUTURE_SLACK
+
 # A year with a month and day around it, in digits: 2016-02-28, 28.02.2016, 2/28/16, 2016/2/28,
 # with an optional time.
 NUMERIC_DATE = re.compile(
@@ -67,8 +69,6 @@ RELATIVE_PHRASE = re.compile(
     rf"(?:\s+(?P<hour>\d{{1,2}}):(?P<minute>\d{{2}}))?\s*[.,]?$"
 )
 _AMOUNT = re.compile(rf"(?:(\d+)\s+)?({_UNIT})")
-EARLIEST_YEAR = 1990  # older dates on a news listing are placeholders ("0001-01-01") or errors
-FUTURE_SLACK = timedelta(days=2)  # time zones and clocks; later than this is no publication date
 TWO_DIGIT_PIVOT = 70  # "16" is 2016, "89" is 1989
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")  # fmt: skip

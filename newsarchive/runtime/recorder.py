@@ -142,7 +142,7 @@ class RunRecorder:
             raise StoreFailed
         stories = [story for page in pages for story in page.stories]
         try:
-            return self.archive.write.store(self.state.run_id, stories)
+            return self.archive.write.store(self.state.run_id, stories, pages=len(pages))
         except Exception:
             self.state.store_failed = True
             raise

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsarchive.storage.errors import (
     ArchiveLocked,
+    BadArchive,
     DatabaseError,
     SchemaOutdated,
     SchemaTooNew,
@@ -40,6 +41,7 @@ _LAZY = {
 __all__ = [
     "Archive",
     "ArchiveLocked",
+    "BadArchive",
     "BatchResult",
     "Cells",
     "DatabaseError",

@@ -8,6 +8,15 @@ class DatabaseError(Exception):
     """A database location that cannot be used; the message is safe to show (no password)."""
 
 
+class BadArchive(DatabaseError):
+    """A file or database that is no readable archive: empty, another program's, or damaged
+    (its bytes, its tables or its schema version cannot be read). Nothing was written to it."""
+
+
+class UnreadableValue(ValueError):
+    """A stored value that is not what its column holds (random bytes over a date-time, say)."""
+
+
 class SchemaOutdated(DatabaseError):
     """The archive was written with an older schema; `newsarchive db upgrade` migrates it."""
 

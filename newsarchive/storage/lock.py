@@ -69,9 +69,12 @@ def is_locked(target: str | None) -> bool:
 @contextmanager
 def _file_lock(database: Path, shared: bool) -> Iterator[None]:
     path = lock_path(database)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Never truncate before holding the lock: the holder's pid is in there.
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Never truncate before holding the lock: the holder's pid is in there.
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise DatabaseError(f"cannot lock the archive at {database}: {error.strerror}") from None
     try:
         try:
             fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)

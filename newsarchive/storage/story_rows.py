@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 
 from newsarchive.storage.clauses import story_clauses
+from newsarchive.storage.errors import UnreadableValue
 from newsarchive.storage.schema import UTCDateTime, stories, story_tags, tags
 from newsarchive.storage.selection import Cells, StoryFilter, json_text
 
@@ -148,8 +149,11 @@ def _time_writer(cells: Cells) -> Callable[[str | datetime | None], Any]:
     def iso(value: str | datetime | None) -> str | None:
         if value is None:
             return None
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-        return moment.replace(tzinfo=UTC).isoformat()
+        try:
+            moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+            return moment.replace(tzinfo=UTC).isoformat()
+        except (ValueError, TypeError, AttributeError):
+            raise UnreadableValue(f"{value!r} is no date-time") from None
 
     return (lambda value: json_text(iso(value))) if cells.json else iso
 

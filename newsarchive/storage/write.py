@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, Row, delete, func, select, update
+from sqlalchemy import Connection, Engine, Row, delete, exists, func, select, update
 from sqlalchemy.exc import DBAPIError
 
 from newsarchive.items import Story
@@ -43,10 +43,14 @@ SIGHTING_COLUMNS = (
 
 @dataclass(slots=True)
 class BatchResult:
-    """How many distinct stories of a batch were new to the archive and how many it already had."""
+    """How many distinct stories of a batch were new to the archive and how many it already had;
+    for a replayed run, also how many of its sightings were kept as they were (their pages were
+    not read again) and how many stories it removed (no page lists them any more)."""
 
     new: int = 0
     existing: int = 0
+    kept: int = 0
+    removed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +59,14 @@ class StoryWriter:
 
     engine: Engine
 
-    def store(self, run_id: int, batch: Sequence[Story]) -> BatchResult:
+    def store(self, run_id: int, batch: Sequence[Story], pages: int = 0) -> BatchResult:
         """Upsert a batch of sightings in one transaction: stories, their tags, and sightings.
 
         A story whose headline, teaser, date, author or image changed keeps its earlier values
-        as a version. Safe while other processes store the same stories (frontier workers on
-        PostgreSQL): see `_store`.
+        as a version. The run's page count grows by the `pages` the batch came from in the same
+        transaction, so a run that is killed still shows the pages whose stories it stored.
+        Safe while other processes store the same stories (frontier workers on PostgreSQL):
+        see `_store`.
         """
         if not batch:
             return BatchResult()
@@ -75,6 +81,7 @@ class StoryWriter:
                         .values(
                             stories_new=crawl_runs.c.stories_new + result.new,
                             stories_existing=crawl_runs.c.stories_existing + result.existing,
+                            pages=crawl_runs.c.pages + pages,
                         )
                     )
                 return result
@@ -85,15 +92,26 @@ class StoryWriter:
                 attempt += 1
 
     def replay(self, run_id: int, batch: Sequence[Story]) -> BatchResult:
-        """Replace a past run's sightings with `batch`, re-extracted from its WARC files.
+        """Replace the sightings of a past run's pages with `batch`, re-extracted from the WARC
+        records its stories name (`Story.capture`).
 
-        Stories missed before are added; a story takes the re-extracted values only when this
-        run is its latest sighting, and the correction is not a version (the site did not
-        change, the extraction did). One transaction: a failure leaves the run as it was.
+        Only the sightings of those pages are replaced: a sighting without a WARC record, or
+        whose record could not be read or gives no story now, stays as it was, so nothing is
+        lost to a damaged file or a broken extractor. Stories missed before are added; a story
+        takes the re-extracted values only when this run is its latest sighting, and the
+        correction is not a version (the site did not change, the extraction did). A story that
+        no sighting is left for (the current extractors do not find it on the page they once
+        did) is removed. One transaction: a failure leaves the run as it was.
         """
+        pages = {(s.capture.warc_file, s.capture.offset) for s in batch if _recorded(s)}
         with self.engine.begin() as conn:
-            conn.execute(delete(sightings).where(sightings.c.run_id == run_id))
-            return self._store(conn, run_id, batch, replay=True) if batch else BatchResult()
+            dropped = _drop_sightings(conn, run_id, pages)
+            result = self._store(conn, run_id, batch, replay=True) if batch else BatchResult()
+            result.removed = _remove_unsighted(conn, dropped)
+            result.kept = conn.execute(
+                select(func.count()).where(sightings.c.run_id == run_id)
+            ).scalar_one() - len(batch)
+            return result
 
     def _store(
         self, conn: Connection, run_id: int, batch: Sequence[Story], *, replay: bool
@@ -263,6 +281,43 @@ def _keep_versions(conn: Connection, run_id: int, replaced: list[tuple[Row, date
             for row, seen in replaced
         ],
     )
+
+
+def _recorded(story: Story) -> bool:
+    return story.capture is not None and story.capture.offset is not None
+
+
+def _drop_sightings(conn: Connection, run_id: int, pages: set[tuple[str, int]]) -> set[int]:
+    """Delete the run's sightings of these pages (WARC file, offset); returns their stories."""
+    offsets: dict[str, list[int]] = {}
+    for path, offset in pages:
+        offsets.setdefault(path, []).append(offset)
+    files = select(warc_files.c.path, warc_files.c.id).where(warc_files.c.path.in_(offsets))
+    dropped: set[int] = set()
+    for path, file_id in conn.execute(files).all():
+        for chunk in bulk.chunks(sorted(offsets[path])):
+            where = (
+                (sightings.c.run_id == run_id)
+                & (sightings.c.warc_file_id == file_id)
+                & sightings.c.warc_offset.in_(chunk)
+            )
+            dropped.update(conn.execute(select(sightings.c.story_id).where(where)).scalars())
+            conn.execute(delete(sightings).where(where))
+    return dropped
+
+
+def _remove_unsighted(conn: Connection, story_ids: set[int]) -> int:
+    """Remove those of these stories that no sighting is left for; returns how many.
+
+    Their tags and earlier versions go with them (ON DELETE CASCADE), and their text leaves
+    the search index (a trigger in SQLite, the expression index in PostgreSQL).
+    """
+    removed = 0
+    for chunk in bulk.chunks(sorted(story_ids)):
+        unsighted = ~exists().where(sightings.c.story_id == stories.c.id)
+        done = conn.execute(delete(stories).where(stories.c.id.in_(chunk), unsighted))
+        removed += done.rowcount
+    return removed
 
 
 def _warc_ids(conn: Connection, run_id: int, paths: set[str]) -> dict[str, int]:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from newsarchive.plausible import EARLIEST_YEAR, FUTURE_SLACK
 from newsarchive.storage.columns import TABLES as COLUMNS
-from newsarchive.views.browse.queries import QUERIES, weekly_sql
+from newsarchive.views.browse.queries import QUERIES, outside_sql, weekly_sql
 from newsarchive.views.browse.tables import ArchiveTables
 
 DASHBOARD = "coverage"
 TIMELINE = "timeline"
+OUTSIDE = "outside"
 SOURCE = "Tag-listing pages of the archived news sites (each story's url and site say which)"
 LICENCE = (
     "Headlines, teasers and images belong to their publishers; the archive keeps them for "
@@ -145,9 +147,11 @@ def _dashboard(database: str) -> dict[str, Any]:
         "title": "Coverage",
         "description": (
             "Stories per tag per week: a story counts in the week it was published, or, "
-            "without a date on its listing, in the week it was first seen."
+            "without a date on its listing, in the week it was first seen. Over more than ten "
+            f"years, a point stands for several weeks. Stories dated before {EARLIEST_YEAR} or "
+            f"more than {FUTURE_SLACK.days} days ahead are not plotted but listed below it."
         ),
-        "layout": [[TIMELINE]],
+        "layout": [[TIMELINE], [OUTSIDE]],
         "filters": {
             "tag": {
                 "name": "Tag",
@@ -163,7 +167,13 @@ def _dashboard(database: str) -> dict[str, Any]:
                 "query": weekly_sql("[[ and t.name = :tag ]]", every_week=True),
                 "library": "vega-lite",
                 "display": TIMELINE_DISPLAY,
-            }
+            },
+            OUTSIDE: {
+                "title": "Not plotted: stories dated outside the timeline",
+                "db": database,
+                "query": outside_sql("[[ and t.name = :tag ]]"),
+                "library": "table",
+            },
         },
     }
 

@@ -7,10 +7,21 @@ that newer archives add (a headline history, say) can be listed here before ever
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+
+from newsarchive.plausible import EARLIEST_YEAR, FUTURE_SLACK
 
 # The day a story counts for on the timeline: its publication date when the listing gave one,
 # else the day the archive first saw it.
 STORY_DAY = "coalesce(date(substr(s.published_at, 1, 10)), date(s.first_seen_at))"
+# The plausible window (newsarchive.plausible), as of the day the query runs: the timeline plots
+# only these days, and names the stories outside them.
+IN_WINDOW = (
+    f"{STORY_DAY} between '{date(EARLIEST_YEAR, 1, 1).isoformat()}' "
+    f"and date('now', '+{FUTURE_SLACK.days} days')"
+)
+# At most this many points per tag: ten years of weeks, periods of several weeks beyond.
+MAX_POINTS = 520
 
 # A tag's name, with its site when several sites are archived (two sites may both have "Peru").
 TAG_LABEL = (
@@ -22,9 +33,12 @@ TAG_LABEL = (
 def weekly_sql(extra_condition: str = "", *, every_week: bool = False) -> str:
     """Stories per tag per week (weeks start on Monday); `extra_condition` narrows the tags.
 
-    With `every_week`, weeks in which a tag listed nothing are rows with 0 stories, from the
-    first week to the last, so that a line chart falls to 0 rather than bridging the gap.
+    With `every_week`, the query draws the timeline: only stories of the plausible window count,
+    periods in which a tag listed nothing are rows with 0 stories, from the first period to the
+    last, so that a line chart falls to 0 rather than bridging the gap, and a span of more than
+    MAX_POINTS weeks is counted in periods of several weeks (`week` is the first Monday of each).
     """
+    window = f"and {IN_WINDOW}" if every_week else ""
     counts = f"""
 select
   date({STORY_DAY}, '-6 days', 'weekday 1') as week,
@@ -34,25 +48,58 @@ select
 from stories s
 join story_tags st on st.story_id = s.id
 join tags t on t.id = st.tag_id
-where 1 = 1 {extra_condition}
+where 1 = 1 {extra_condition} {window}
 group by week, t.id"""
     if not every_week:
         return f"select week, tag, stories from ({counts}\n)\norder by week, tag"
     return f"""with recursive
 counts as ({counts}
 ),
-bounds as (select min(week) as first, max(week) as last from counts),
-weeks(week) as (
+bounds as (
+  select
+    min(week) as first,
+    max(week) as last,
+    7 * (cast((julianday(max(week)) - julianday(min(week))) / 7 as integer) / {MAX_POINTS} + 1)
+      as days
+  from counts
+),
+periods(week) as (
   select first from bounds where first is not null
   union all
-  select date(week, '+7 days') from weeks, bounds where week < last
+  select date(week, '+' || days || ' days') from periods, bounds
+  where date(week, '+' || days || ' days') <= last
+),
+binned as (
+  select
+    date(first, '+' || (cast(julianday(week) - julianday(first) as integer) / days * days)
+      || ' days') as week,
+    tag_id,
+    sum(stories) as stories
+  from counts, bounds
+  group by 1, tag_id
 ),
 tag_list as (select distinct tag_id, tag from counts)
-select weeks.week, tag_list.tag, coalesce(counts.stories, 0) as stories
-from weeks
+select periods.week, tag_list.tag, coalesce(binned.stories, 0) as stories
+from periods
 cross join tag_list
-left join counts on counts.week = weeks.week and counts.tag_id = tag_list.tag_id
-order by weeks.week, tag_list.tag"""
+left join binned on binned.week = periods.week and binned.tag_id = tag_list.tag_id
+order by periods.week, tag_list.tag"""
+
+
+def outside_sql(extra_condition: str = "") -> str:
+    """The stories the timeline leaves out, dated outside the plausible window: placeholders
+    (0001-01-01) or errors of their listings, earliest first."""
+    return f"""select distinct
+  s.published_at,
+  s.headline,
+  s.url,
+  s.first_seen_at
+from stories s
+join story_tags st on st.story_id = s.id
+join tags t on t.id = st.tag_id
+where not ({IN_WINDOW}) {extra_condition}
+order by s.published_at, s.id
+limit 100"""
 
 
 DROPPED_OFF_SQL = """

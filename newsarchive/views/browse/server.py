@@ -2,8 +2,10 @@
 
 Datasette runs as a child process through its command line (`python -m datasette serve`): that
 is its documented, stable interface, it brings its own server and signal handling, and the
-generated metadata is an ordinary file one can read. The archive is opened immutable (`-i`):
-Datasette then cannot write to it, and no plugin or query can either.
+generated metadata is an ordinary file one can read. Datasette reads the archive read-only
+(SQLite's `mode=ro`): it sees every committed change, also those still in the write-ahead log
+of a crawl that runs or was killed, and its queries cannot write; no write query is configured.
+On a read-only mount, where nothing can change the file, it is opened immutable (`-i`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from newsarchive.storage.sqlite_file import is_frozen
 from newsarchive.views.browse.metadata import build_metadata
 from newsarchive.views.browse.tables import ArchiveTables
 
@@ -50,9 +53,11 @@ def datasette_command(db: Path, metadata_file: Path, *, host: str, port: int) ->
     settings: list[str] = []
     for name, value in SETTINGS.items():
         settings += ["--setting", name, str(value)]
+    # `serve FILE` reads through mode=ro connections; `-i FILE` assumes the file never changes.
+    opened = ["-i", str(db)] if is_frozen(db) else [str(db)]
     return [
         sys.executable, "-m", "datasette", "serve",
-        "-i", str(db),
+        *opened,
         "--metadata", str(metadata_file),
         "--plugins-dir", str(PLUGINS),
         "--host", host,

@@ -1,24 +1,25 @@
 """What an archive file holds, read without writing to it, so the browser adapts to its tables.
 
-Datasette only serves SQLite, so this reads the file with the standard library's sqlite3 in
-immutable mode (as Datasette will) rather than through the storage layer's engines.
+Datasette only serves SQLite, so this reads the file with the standard library's sqlite3,
+read-only as Datasette will (`mode=ro`), rather than through the storage layer's engines; the
+file is first looked at as every command looks at it (`storage.sqlite_file`).
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+
+from newsarchive.storage.errors import BadArchive, DatabaseError
+from newsarchive.storage.sqlite_file import check_file, read_only_uri
 
 STORIES = "stories"
 
 # `content='stories'` (any quoting) in a CREATE VIRTUAL TABLE ... USING fts4/fts5 statement.
 _CONTENT_OPTION = re.compile(r"""content\s*=\s*['"\[`]?(?P<table>\w+)['"\]`]?""", re.IGNORECASE)
-
-
-class NotAnArchive(Exception):
-    """The file is missing, not SQLite, or holds no stories table; the message says which."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,20 +34,23 @@ class ArchiveTables:
 
 
 def inspect_archive(path: Path) -> ArchiveTables:
-    """The tables of the archive at `path`, opened read-only; raises NotAnArchive."""
-    if not path.is_file():
-        raise NotAnArchive(f"no archive at {path}")
-    uri = f"{path.resolve().as_uri()}?immutable=1"
+    """The tables of the archive at `path`, opened read-only; raises DatabaseError for a missing
+    file, BadArchive for one that is no readable archive."""
+    if not path.exists():
+        raise DatabaseError(f"no archive at {path}")
+    check_file(path)
     try:
-        with sqlite3.connect(uri, uri=True) as conn:
+        with closing(sqlite3.connect(read_only_uri(path), uri=True)) as conn:
             rows = conn.execute(
                 "select name, type, sql from sqlite_master where type in ('table', 'view')"
             ).fetchall()
-    except sqlite3.DatabaseError as error:
-        raise NotAnArchive(f"{path} is not a readable SQLite archive: {error}") from None
+    except sqlite3.OperationalError as error:  # cannot open it (permissions, say)
+        raise DatabaseError(f"cannot read {path}: {error}") from None
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # its pages are damaged
+        raise BadArchive(f"{path} is not a readable SQLite archive: {error}") from None
     names = frozenset(name for name, _type, _sql in rows)
     if STORIES not in names:
-        raise NotAnArchive(f"{path} is not a newsarchive archive (it has no {STORIES} table)")
+        raise BadArchive(f"{path} is not a newsarchive archive (it has no {STORIES} table)")
     return ArchiveTables(names=names, stories_fts=_stories_fts(rows))
 
 

@@ -5,15 +5,18 @@ Each section is a function from the archive to HTML; `SECTIONS` lists them in pa
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsarchive import __version__
 from newsarchive.files import atomic_file, refuse_existing
-from newsarchive.views.report.timeline import colours, series, timeline_svg
+from newsarchive.plausible import window
+from newsarchive.storage.overview import WeekCount
+from newsarchive.views.report.timeline import colours, plausible, series, timeline_svg
 
 if TYPE_CHECKING:
     from newsarchive.storage import Archive
@@ -33,6 +36,7 @@ svg .grid { stroke: #e3ded4; } svg .axis { fill: #5f5b55; }
 svg polyline { fill: none; stroke-width: 2; }
 ul.legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
 ul.legend span { display: inline-block; width: .8rem; height: .8rem; margin-right: .35rem; }
+p.outside { color: #8a4b08; }
 """
 
 Section = Callable[["Archive"], str]
@@ -57,7 +61,9 @@ def counts_section(archive: Archive) -> str:
 
 def timeline_section(archive: Archive) -> str:
     counts = archive.overview.weekly_coverage()
-    weeks, values = series(counts)
+    today = datetime.now(UTC).date()
+    shown, outside = plausible(counts, today)
+    _periods, values = series(shown)
     legend = "".join(
         f'<li><span style="background:{colour}"></span>{escape(tag)} ({sum(values[tag]):,})</li>'
         for tag, colour in colours(list(values)).items()
@@ -67,14 +73,33 @@ def timeline_section(archive: Archive) -> str:
         f'<td class="n">{c.stories:,}</td></tr>'
         for c in counts
     )
+    weeks = len({c.week for c in counts})
     return (
         "<h2>Coverage: stories per tag per week</h2>"
         "<p>A story counts in the week (from Monday) it was published, or, when its listing "
         "gave no date, in the week the archive first saw it.</p>"
-        f'{timeline_svg(counts)}<ul class="legend">{legend}</ul>'
-        f"<details><summary>The numbers ({len(counts)} rows over {len(weeks)} weeks)</summary>"
+        f'{timeline_svg(shown)}<ul class="legend">{legend}</ul>{_not_plotted(outside, today)}'
+        f"<details><summary>The numbers ({len(counts)} rows over {weeks} weeks)</summary>"
         '<table><tr><th>Week</th><th>Tag</th><th class="n">Stories</th></tr>'
         f"{rows}</table></details>"
+    )
+
+
+def _not_plotted(outside: list[WeekCount], today: date) -> str:
+    """A note naming the weeks, outside the plausible window, that the chart leaves out."""
+    if not outside:
+        return ""
+    first, last = window(today)
+    weeks: Counter[date] = Counter()
+    for count in outside:
+        weeks[count.week] += count.stories
+    listed = ", ".join(f"{week.isoformat()} ({n:,})" for week, n in sorted(weeks.items())[:5])
+    more = ", …" if len(weeks) > 5 else ""
+    total = sum(weeks.values())
+    return (
+        f'<p class="outside">Not plotted: {total:,} {"story" if total == 1 else "stories"} '
+        f"dated outside {first.isoformat()} to {last.isoformat()}, most likely placeholders "
+        f"or errors of their listings (weeks of {listed}{more}).</p>"
     )
 
 

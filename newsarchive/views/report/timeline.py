@@ -1,4 +1,9 @@
-"""The coverage timeline as an inline SVG line chart: no script, no fonts or files to fetch."""
+"""The coverage timeline as an inline SVG line chart: no script, no fonts or files to fetch.
+
+Bounded whatever the archive holds: weeks outside the plausible window (`newsarchive.plausible`)
+are named, not plotted, and a span of more than MAX_POINTS weeks is drawn in periods of several
+weeks, so the chart never has more than MAX_POINTS points per tag.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from html import escape
 
+from newsarchive.plausible import window
 from newsarchive.storage.overview import WeekCount
 
 # Tableau 10: distinct hues that stay apart for the commonest colour-vision deficiencies.
@@ -18,23 +24,45 @@ MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 WIDTH, HEIGHT = 760, 280
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 12, 36
 X_LABELS = 7
+MAX_POINTS = 520  # ten years of weeks
 
 
 def colours(tags: list[str]) -> dict[str, str]:
     return {tag: PALETTE[index % len(PALETTE)] for index, tag in enumerate(tags)}
 
 
+def plausible(counts: list[WeekCount], today: date) -> tuple[list[WeekCount], list[WeekCount]]:
+    """The counts of weeks inside the plausible window as of `today`, and those outside it."""
+    first, last = window(today)
+    inside: list[WeekCount] = []
+    outside: list[WeekCount] = []
+    for count in counts:  # a week counts when one of its days is in the window
+        (inside if first - timedelta(days=6) <= count.week <= last else outside).append(count)
+    return inside, outside
+
+
+def weeks_per_period(counts: list[WeekCount]) -> int:
+    """How many weeks one point of the chart stands for: 1 unless that makes too many."""
+    if not counts:
+        return 1
+    span = (max(c.week for c in counts) - min(c.week for c in counts)).days // 7 + 1
+    return math.ceil(span / MAX_POINTS)
+
+
 def series(counts: list[WeekCount]) -> tuple[list[date], dict[str, list[int]]]:
-    """Every week from the first to the last, and each tag's stories per week (0 when none)."""
+    """Every period from the first week to the last (a week, or several when the span is long),
+    and each tag's stories per period (0 when none)."""
     if not counts:
         return [], {}
+    step = weeks_per_period(counts)
     first, last = min(c.week for c in counts), max(c.week for c in counts)
-    weeks = [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
-    index = {week: n for n, week in enumerate(weeks)}
-    values: dict[str, list[int]] = defaultdict(lambda: [0] * len(weeks))
+    periods = [
+        first + timedelta(weeks=n * step) for n in range((last - first).days // (7 * step) + 1)
+    ]
+    values: dict[str, list[int]] = defaultdict(lambda: [0] * len(periods))
     for count in counts:
-        values[count.tag][index[count.week]] += count.stories
-    return weeks, dict(sorted(values.items()))
+        values[count.tag][(count.week - first).days // (7 * step)] += count.stories
+    return periods, dict(sorted(values.items()))
 
 
 def timeline_svg(counts: list[WeekCount]) -> str:
@@ -42,6 +70,8 @@ def timeline_svg(counts: list[WeekCount]) -> str:
     weeks, values = series(counts)
     if not weeks:
         return '<p class="empty">No stories yet.</p>'
+    step = weeks_per_period(counts)
+    period = "week of" if step == 1 else f"{step} weeks from"
     top = _nice_ceiling(max(max(v) for v in values.values()))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
@@ -76,7 +106,9 @@ def timeline_svg(counts: list[WeekCount]) -> str:
             parts.append(f'<polyline points="{points}" stroke="{colour}"/>')
         for n, v in enumerate(values[tag]):
             if v:
-                label = f"{tag}, week of {weeks[n].isoformat()}: {v} stor{'y' if v == 1 else 'ies'}"
+                label = (
+                    f"{tag}, {period} {weeks[n].isoformat()}: {v} stor{'y' if v == 1 else 'ies'}"
+                )
                 parts.append(
                     f'<circle cx="{x(n):.1f}" cy="{y(v):.1f}" r="3.5" fill="{colour}" '
                     f'data-week="{weeks[n].isoformat()}" data-stories="{v}">'
