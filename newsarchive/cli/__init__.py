@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from newsarchive import __version__
 from newsarchive.cli import (
     browse,
+    coverage,
     crawl,
     db,
     demo,
@@ -29,6 +30,7 @@ from newsarchive.storage import ArchiveLocked, DatabaseError, SchemaOutdated, Sc
 COMMANDS = (
     crawl,
     runs,
+    coverage,
     history,
     search,
     export,
