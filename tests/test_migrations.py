@@ -135,3 +135,35 @@ def test_postgresql_archive_of_schema_0002_is_upgraded_to_search_without_accents
         archive.write.store(archive.runs.begin([]), [story(1, headline="Litio en Perú")])
         assert [hit["url"] for hit in archive.read.search("peru")] == [story(1).url]
     assert rows(postgres_db, "SELECT version_num FROM alembic_version") == [(migrations.HEAD,)]
+
+
+def test_an_archive_of_schema_0004_gains_feeds_and_keeps_its_walks(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        migrations.upgrade(conn, to="0004")
+        conn.exec_driver_sql(
+            "INSERT INTO crawl_runs (id, start_urls, started_at, status, pages, stories_new, "
+            "stories_existing, errors) VALUES (1, '[]', '2024-08-01 05:00:00', 'finished', 1, 1, 0, 0)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO stories (id, url, headline, site, first_seen_at, last_seen_at) VALUES "
+            "(1, 'https://news.example.org/a/', 'A', 'news.example.org', '2024-08-01 05:00:00', "
+            "'2024-08-01 05:00:00')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO listing_walks (run_id, start_url, mode, pages, stories, end_reason, "
+            "last_page) VALUES (1, 'https://news.example.org/tag/a/', 'full', 1, 1, 'last_page', 1)"
+        )
+    engine.dispose()
+    upgrade = Archive.upgrade(str(db), backup=False)
+    assert (upgrade.before, upgrade.after) == ("0004", migrations.HEAD)
+    assert rows(db, "SELECT url, modified_at FROM stories") == [
+        ("https://news.example.org/a/", None)
+    ]
+    assert rows(db, "SELECT count(*) FROM feed_fetches") == [(0,)]
+    with Archive.open(str(db)) as archive:
+        (row,) = archive.coverage.per_start_url()
+    assert (row.start_url, row.walk_complete, row.deepest_page) == (
+        "https://news.example.org/tag/a/", True, 1,
+    )  # fmt: skip

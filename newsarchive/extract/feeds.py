@@ -43,6 +43,8 @@ GENERATOR = "/html/head/meta[translate(@name, 'G', 'g')='generator']/@content"
 DRUPAL_TERM_LINKS = "/html/head/link[@rel='shortlink' or @rel='canonical']/@href"
 _DRUPAL_TERM = re.compile(r"/taxonomy/term/(\d+)")
 _BLOGGER_LABEL = re.compile(r"^/search/label/([^/?#]+)")
+# A site's main feed: one path segment (/feed/, /rss, /atom.xml), or Blogger's posts feed.
+_SITE_FEED = re.compile(r"^/(?:[^/]+/?|feeds/posts/(?:default|summary)/?)?$")
 _BLOGGER_LABEL_FEED = re.compile(r"^/feeds/posts/(?:default|summary)/-/([^/?#]+)")
 _WORDPRESS_ARCHIVE = re.compile(r"/(?:tag|category)/[^/]+/?$")
 _COMMENTS = re.compile(r"comment", re.I)
@@ -102,8 +104,8 @@ def _belongs_to_listing(feed: str, title: str, listing: str, tag: str | None) ->
     label, listed = _BLOGGER_LABEL_FEED.match(feed_path), _BLOGGER_LABEL.match(listing_path)
     if label and listed:
         return unquote(label.group(1)) == unquote(listed.group(1))
-    if not tag:
-        return False
+    if not tag or _SITE_FEED.match(feed_path):
+        return False  # the site's main feed, even when the site is named like the tag
     slug = tag_slug(tag)
     segments = {tag_slug(unquote(part)) for part in re.split(r"[/.]", feed_path) if part}
     return slug in segments or f"-{slug}-" in f"-{tag_slug(title)}-"
