@@ -22,6 +22,7 @@ from newsarchive.extract.feeds import FeedLink, parse_feed, parse_sitemap
 from newsarchive.items import FeedEntry, FeedFetch, ListingWalk
 from newsarchive.status import WalkEnd, WalkMode
 from newsarchive.storage import Archive
+from newsarchive.views.browse.completeness import COVERAGE_SQL
 from tests.feed_sites import (
     FAMILIES,
     IN_FEED,
@@ -302,6 +303,21 @@ def test_each_cms_feed_is_found_and_checked_against_its_listing(
     assert kinds.count("robots") == 4 and kinds.count("sitemap") >= 3
     unrecorded = "SELECT count(*) FROM feed_fetches WHERE outcome = 'read' AND warc_offset IS NULL"
     assert rows(db, unrecorded) == [(0,)]
+    if db.endswith(".sqlite"):  # the browser's query and the report give the same figures
+        browsed = {row[1]: row for row in rows(db, COVERAGE_SQL)}
+        for tag, row in found.items():
+            assert browsed[tag][3:8] == (
+                row["stories"], row["newest_published"], row["oldest_published"],
+                row["deepest_page"], row["walk_complete"],
+            )  # fmt: skip
+            assert browsed[tag][11:15] == (
+                row["feed_url"], len(row["feed_only"]), row["listing_only"], row["dated_by_feed"],
+            )  # fmt: skip
+            assert browsed[tag][15].split() == row["feed_only"]
+        report = tmp_path / "report.html"
+        assert cli("report", "--db", db, "--output", report).returncode == 0
+        page = report.read_text(encoding="utf-8")
+        assert "Completeness per tag" in page and found["Perú"]["feed_only"][1] in page
     # Re-extracting the run reads its listing pages only.
     reparsed = cli("reparse", "--db", db)
     assert reparsed.returncode == 0, reparsed.stderr
