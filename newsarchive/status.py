@@ -77,6 +77,7 @@ class FeedOutcome(StrEnum):
     CUT = "cut"  # larger than the bound: read up to it, with a warning
     MISSING = "missing"  # HTTP 404 or 410
     NOT_A_FEED = "not_a_feed"  # an answer, but neither a feed nor a sitemap
+    REFUSED = "refused"  # not asked for: robots.txt disallows it, or it leaves the site
     FAILED = "failed"  # another HTTP error, a timeout, robots.txt: a warning
 
 

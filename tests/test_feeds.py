@@ -351,6 +351,8 @@ def test_a_malformed_and_a_huge_feed_are_warnings_and_the_crawl_goes_on(
                 moved = path.replace("/tag/peru/", "/tag/litio/")
                 pages[moved] = (kind, body.replace("/tag/peru/", "/tag/litio/"))
         pages["/tag/litio/feed/"] = (RSS_TYPE, site.pages["/tag/peru/feed/"][1][:700])
+        kind, robots = pages["/robots.txt"]
+        pages["/robots.txt"] = (kind, robots.replace("Disallow:", "Disallow: /post-sitemap.xml"))
         crawl = run_cli(
             "crawl", base + "/tag/peru/", base + "/tag/litio/", "--db", db,
             "-s", "NEWSARCHIVE_FEED_MAXSIZE=20000", "--warc-dir", str(tmp_path / "warc"), *FAST,
@@ -363,6 +365,9 @@ def test_a_malformed_and_a_huge_feed_are_warnings_and_the_crawl_goes_on(
     assert rows(db, "SELECT status, errors FROM crawl_runs") == [("finished", 0)]
     fetched = dict(rows(db, "SELECT url, outcome FROM feed_fetches WHERE kind = 'feed'"))
     assert fetched == {base + "/tag/peru/feed/": "cut", base + "/tag/litio/feed/": "malformed"}
+    # A sitemap robots.txt disallows is not fetched, and that is no warning either.
+    refused = "SELECT outcome FROM feed_fetches WHERE url LIKE '%post-sitemap.xml'"
+    assert rows(db, refused) == [("refused",)]
     cut_entries = rows(db, f"SELECT entries FROM feed_fetches WHERE url = '{base}/tag/peru/feed/'")
     assert 0 < cut_entries[0][0] < 3000
     assert rows(db, "SELECT count(*) FROM stories") == [(6,)]  # both listings, the same stories

@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import StopDownload
+from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import sitemap_urls_from_robots
@@ -222,14 +222,18 @@ class FeedRequests:
         logger.info("%s %s: %d entries (%s)", fetch.kind, fetch.url, len(fetch.entries), outcome)
 
     def _failed(self, failure: Failure, fetch: FeedFetch) -> FeedOutcome:
-        """Note a feed or sitemap that gave no answer to read: missing (normal) or failed."""
+        """Note a feed or sitemap that gave no answer to read: missing or refused (normal), or
+        failed."""
         if failure.check(HttpError):
             status = fetch.http_status = failure.value.response.status
             missing = status in (404, 410)
             outcome = FeedOutcome.MISSING if missing else FeedOutcome.FAILED
             return self._done(fetch, outcome, f"HTTP {status}")
         message = (failure.getErrorMessage().splitlines() or [""])[0] if failure.value else ""
-        return self._done(fetch, FeedOutcome.FAILED, message.rstrip(".") or failure.type.__name__)
+        reason = message.rstrip(".") or failure.type.__name__
+        if failure.check(IgnoreRequest):  # robots.txt or the site boundary: polite, not a fault
+            return self._done(fetch, FeedOutcome.REFUSED, reason)
+        return self._done(fetch, FeedOutcome.FAILED, reason)
 
     def _done(self, fetch: FeedFetch, outcome: FeedOutcome, reason: str | None) -> FeedOutcome:
         fetch.outcome, fetch.reason = outcome, reason
