@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(slots=True)
@@ -94,3 +94,40 @@ class PageFailure:
 
     def __str__(self) -> str:
         return f"{self.url}: {self.reason}"
+
+
+@dataclass(slots=True)
+class FeedEntry:
+    """One story as a feed or sitemap lists it; times are ISO 8601 as precise as it gave them."""
+
+    url: str
+    title: str | None = None
+    published_at: str | None = None
+    modified_at: str | None = None
+    author: str | None = None
+    # Tags or keywords the entry names (feed categories, news sitemap keywords).
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class FeedFetch:
+    """A feed or sitemap a run asked for, how that went and the entries it held: a listing's
+    own feed (`start_url` and `tag` say whose) or one of a site's sitemaps."""
+
+    kind: str  # "feed" or "sitemap"
+    url: str
+    site: str
+    found_by: str  # link, wordpress, ghost, blogger, drupal; robots, sitemap.xml, index
+    start_url: str | None = None
+    tag: str | None = None
+    outcome: str | None = None  # a newsarchive.status.FeedOutcome
+    http_status: int | None = None
+    format: str | None = None  # rss20, atom10, urlset …
+    entries: list[FeedEntry] = field(default_factory=list)
+    left_out: int = 0  # entries past the bound, not read
+    reason: str | None = None  # what went wrong, in one line
+    fetched_at: str | None = None
+    capture: Capture | None = None
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.url}: {self.reason or self.outcome}"

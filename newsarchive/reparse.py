@@ -70,7 +70,7 @@ def _run_pages(located: dict[str, Path | None], result: RunReparse) -> Iterator[
     """Each listing page the run's WARC files hold, extracted again."""
     for recorded, path in located.items():
         for page in read_pages(path):
-            response = _response(page)
+            response = _response(page) if page.kind == "listing" else None
             if response is None:
                 continue
             result.pages += 1

@@ -110,6 +110,13 @@ NEWSARCHIVE_STOP_AFTER = 2
 # (default: warc/ beside the archive file, so data/warc/ for the default archive).
 NEWSARCHIVE_WARC = True
 NEWSARCHIVE_WARC_DIR = None
+# Feeds and sitemaps, each listing's second witness (`--no-feeds` turns them off): once a run,
+# the feed of each start URL's tag and up to NEWSARCHIVE_SITEMAPS sitemaps per site, each read
+# up to NEWSARCHIVE_FEED_MAXSIZE bytes and NEWSARCHIVE_FEED_MAX_ENTRIES entries.
+NEWSARCHIVE_FEEDS = True
+NEWSARCHIVE_FEED_MAXSIZE = 5 * 1024 * 1024
+NEWSARCHIVE_FEED_MAX_ENTRIES = 5000
+NEWSARCHIVE_SITEMAPS = 4
 # A run whose pages list fewer stories than this share of the previous run's (per start URL)
 # ends with status fewer_stories: the site may have changed its layout.
 NEWSARCHIVE_MIN_STORIES_RATIO = 0.5

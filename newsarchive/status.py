@@ -65,3 +65,22 @@ REACHED_END = frozenset(
 # Walks that ended for one of these reasons (or none: interrupted) left pages unwalked, and a
 # later run continues them from where they stopped.
 UNFINISHED = frozenset({WalkEnd.MAX_PAGES, WalkEnd.ERROR, None})
+
+
+class FeedOutcome(StrEnum):
+    """How fetching a feed or sitemap went (`feed_fetches.outcome`). Only `read`, `malformed`
+    and `cut` gave entries; `missing` and `not_a_feed` are normal for a feed found by convention
+    (the next candidate is tried); none of them is an error of the run."""
+
+    READ = "read"
+    MALFORMED = "malformed"  # read as far as it could be: a warning
+    CUT = "cut"  # larger than the bound: read up to it, with a warning
+    MISSING = "missing"  # HTTP 404 or 410
+    NOT_A_FEED = "not_a_feed"  # an answer, but neither a feed nor a sitemap
+    REFUSED = "refused"  # not asked for: robots.txt disallows it, or it leaves the site
+    FAILED = "failed"  # another HTTP error, a timeout, robots.txt: a warning
+
+
+# Feeds and sitemaps that gave entries, and those worth a warning.
+FEED_READ = frozenset({FeedOutcome.READ, FeedOutcome.MALFORMED, FeedOutcome.CUT})
+FEED_PROBLEMS = frozenset({FeedOutcome.MALFORMED, FeedOutcome.CUT, FeedOutcome.FAILED})

@@ -3,7 +3,8 @@
 Each fetched listing page becomes a response record (the HTTP headers and the body as they came
 over the wire, content encoding included), the request record that asked for it, and a metadata
 record naming the start URL and page number, so a page can be re-extracted without the
-database. Every record is its own gzip member; a sighting points at its response record's offset.
+database. Feeds, sitemaps and robots.txt are kept the same way, their metadata naming their
+`kind`. Every record is its own gzip member; a sighting points at its response record's offset.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class ArchivedPage:
     offset: int
     start_url: str | None = None
     page_number: int | None = None
+    kind: str = "listing"  # or feed, sitemap, robots (the metadata record's `kind`)
 
 
 class WarcFile:
@@ -69,8 +71,10 @@ class WarcFile:
         response_headers: list[tuple[str, str]],
         body: bytes,
         page: dict[str, str],
+        truncated: str | None = None,
     ) -> int:
-        """Write response, request and metadata records; returns the response record's offset."""
+        """Write response, request and metadata records; returns the response record's offset.
+        `truncated` is the WARC-Truncated reason of a body cut short ("length")."""
         date = datetime_to_iso_date(
             fetched_at.astimezone(UTC).replace(tzinfo=None), use_micros=True
         )
@@ -78,7 +82,7 @@ class WarcFile:
         http = StatusAndHeaders(status_line, headers, protocol=protocol)
         response = self._writer.create_warc_record(
             url, "response", payload=BytesIO(body), length=len(body), http_headers=http,
-            warc_headers_dict={"WARC-Date": date},
+            warc_headers_dict={"WARC-Date": date} | ({"WARC-Truncated": truncated} if truncated else {}),
         )  # fmt: skip
         record_id = response.rec_headers.get_header("WARC-Record-ID")
         linked = {"WARC-Date": date, "WARC-Concurrent-To": record_id}
@@ -122,6 +126,7 @@ def read_pages(path: Path) -> Iterator[ArchivedPage]:
                 elif kind == "metadata" and pending:
                     fields = _fields(record.content_stream().read())
                     pending.start_url = fields.get("start-url")
+                    pending.kind = fields.get("kind", pending.kind)
                     number = fields.get("page-number", "")
                     pending.page_number = int(number) if number.isdigit() else None
                     yield pending

@@ -247,3 +247,35 @@ def test_spellings_of_a_tag_become_the_one_seen_first(archive_0003: str, cli) ->
         assert peru[story(9).url] == ["Perú"]
         assert archive.runs.latest(1)[0]["low_confidence_pages"] == []
     assert rows(db, "SELECT count(*) FROM tags") == [(3,)]
+
+
+def test_an_archive_of_schema_0004_gains_feeds_and_keeps_its_walks(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        migrations.upgrade(conn, to="0004")
+        conn.exec_driver_sql(
+            "INSERT INTO crawl_runs (id, start_urls, started_at, status, pages, stories_new, "
+            "stories_existing, errors) VALUES (1, '[]', '2024-08-01 05:00:00', 'finished', 1, 1, 0, 0)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO stories (id, url, headline, site, first_seen_at, last_seen_at) VALUES "
+            "(1, 'https://news.example.org/a/', 'A', 'news.example.org', '2024-08-01 05:00:00', "
+            "'2024-08-01 05:00:00')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO listing_walks (run_id, start_url, mode, pages, stories, end_reason, "
+            "last_page) VALUES (1, 'https://news.example.org/tag/a/', 'full', 1, 1, 'last_page', 1)"
+        )
+    engine.dispose()
+    upgrade = Archive.upgrade(str(db), backup=False)
+    assert (upgrade.before, upgrade.after) == ("0004", migrations.HEAD)
+    assert rows(db, "SELECT url, modified_at FROM stories") == [
+        ("https://news.example.org/a/", None)
+    ]
+    assert rows(db, "SELECT count(*) FROM feed_fetches") == [(0,)]
+    with Archive.open(str(db)) as archive:
+        (row,) = archive.coverage.per_start_url()
+    assert (row.start_url, row.walk_complete, row.deepest_page) == (
+        "https://news.example.org/tag/a/", True, 1,
+    )  # fmt: skip

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from newsarchive import __version__
 from newsarchive.cli import (
     browse,
+    coverage,
     crawl,
     db,
     demo,
@@ -39,6 +40,7 @@ WRITE_FAILURES = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 COMMANDS = (
     crawl,
     runs,
+    coverage,
     history,
     search,
     export,

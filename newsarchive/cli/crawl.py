@@ -42,6 +42,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     warc.add_argument(
         "--no-warc", action="store_true", help="do not keep the fetched pages in a WARC file"
     )
+    parser.add_argument(
+        "--no-feeds", action="store_true",
+        help="do not fetch the listings' feeds and the sites' sitemaps",
+    )  # fmt: skip
     add_settings(parser)
     parser.add_argument(
         "--resume", action="store_true",
@@ -82,6 +86,8 @@ def handle(args: argparse.Namespace) -> int:
     for failure in result.page_failures:
         print(f"newsarchive: warning: pagination stopped early: {failure}", file=sys.stderr)
     warn_low_confidence(result)
+    for problem in result.feed_problems:
+        print(f"newsarchive: warning: {problem}", file=sys.stderr)
     if interactive:
         print(summary(result))
     return outcome(result)
@@ -99,6 +105,7 @@ def crawl_options(args: argparse.Namespace) -> CrawlOptions:
         stop_after=args.stop_after,
         warc=not args.no_warc,
         warc_dir=args.warc_dir,
+        feeds=not args.no_feeds,
         settings=dict(args.settings),
         progress=sys.stderr.isatty() and not args.quiet,
         log_file=args.log_file,

@@ -18,6 +18,7 @@ from newsarchive.logs import one_line_logging
 from newsarchive.runtime.recorder import RunRecorder
 from newsarchive.settings import user_agent
 from newsarchive.spiders.tag import TagSpider
+from newsarchive.status import FEED_PROBLEMS
 from newsarchive.storage import Shortfall
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ class CrawlResult:
     # "URL: reason" of each start URL that could not be crawled, and of each later page.
     failures: list[str] = field(default_factory=list)
     page_failures: list[str] = field(default_factory=list)
+    # "feed URL: reason" of each feed or sitemap that was malformed, cut or failed (warnings).
+    feed_problems: list[str] = field(default_factory=list)
     # Every crawl stat, e.g. newsarchive/listing_failed/<reason>, retry/count, robotstxt/forbidden.
     stats: dict[str, Any] = field(default_factory=dict)
     shortfalls: list[Shortfall] = field(default_factory=list)
@@ -124,6 +127,7 @@ def result_of(crawler: Crawler, seconds: float) -> CrawlResult:
         run_id=state.run_id,
         failures=[str(failure) for failure in state.start_failures],
         page_failures=[str(failure) for failure in state.page_failures],
+        feed_problems=[str(fetch) for fetch in state.feeds if fetch.outcome in FEED_PROBLEMS],
         stats=stats,
         shortfalls=list(state.shortfalls),
         warc_file=state.warc_file,

@@ -37,6 +37,7 @@ class CrawlOptions:
     stop_after: int | None = None
     warc: bool = True
     warc_dir: str | None = None
+    feeds: bool = True
     settings: dict[str, Any] = field(default_factory=dict)
     progress: bool = False
     log_file: str | None = None
@@ -75,6 +76,7 @@ class CrawlOptions:
             "NEWSARCHIVE_PROGRESS": self.progress,
             "NEWSARCHIVE_RESUME": self.resume,
             "NEWSARCHIVE_WARC": self.warc,
+            "NEWSARCHIVE_FEEDS": self.feeds,
             "NEWSARCHIVE_SHARED_LOCK": self.shared_lock,
         }
         if self.log_file:

@@ -20,6 +20,7 @@ from newsarchive.extract import generic, profile, structured
 from newsarchive.extract.confidence import assess
 from newsarchive.extract.context import PageContext, page_context
 from newsarchive.extract.families import FAMILIES, extract_family
+from newsarchive.extract.feeds import feed_links
 from newsarchive.extract.limits import MAX_STORIES
 from newsarchive.extract.model import ExtractedStory, Listing
 from newsarchive.extract.pagination import find_next_page
@@ -70,6 +71,7 @@ def extract_listing(
     listing.next_page = (profile.next_page(ctx, chosen) if chosen else None) or _safe(
         find_next_page, page, ctx.base, url, story_dates(listing)
     )
+    listing.feeds = _safe(feed_links, page, ctx.base, url, listing.tag) or []
     return listing
 
 

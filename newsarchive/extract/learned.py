@@ -36,6 +36,7 @@ from newsarchive.extract.confidence import assess
 from newsarchive.extract.context import PageContext, page_context
 from newsarchive.extract.dates import Dated, machine_dated, url_dated
 from newsarchive.extract.dom import HEADINGS, Element, ancestors, common_ancestor, in_furniture
+from newsarchive.extract.feeds import feed_links
 from newsarchive.extract.fields import (
     SHORT_BLOCK,
     entry_date,
@@ -289,6 +290,7 @@ def read(layout: Layout, page: Selector, url: str, now: datetime | None) -> List
     listing.learned = True
     assess(listing)
     listing.next_page = _next(layout, page, root, here.base, url, story_dates(listing))
+    listing.feeds = feed_links(page, here.base, url, listing.tag)
     return listing
 
 

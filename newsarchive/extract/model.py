@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsarchive.extract.feeds import FeedLink
 
 
 @dataclass(slots=True)
@@ -50,3 +54,5 @@ class Listing:
     learned: bool = False
     # True when every story is of low confidence: likely a layout the extractor misreads.
     low_confidence: bool = False
+    # The listing's own feeds, most likely first (extract/feeds.py): a second witness of it.
+    feeds: list[FeedLink] = field(default_factory=list)

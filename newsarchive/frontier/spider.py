@@ -78,6 +78,8 @@ class FrontierChains:
 class FrontierSpider(RedisMixin, TagSpider):
     name = "frontier"
     requires_start_urls = False
+    # A feed's answer would need a lease of its own in the shared frontier.
+    fetches_feeds = False
 
     frontier: Frontier
     ledger: Ledger

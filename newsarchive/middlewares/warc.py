@@ -1,8 +1,11 @@
-"""Downloader middleware: every listing response goes to the run's WARC file as it arrives.
+"""Downloader middleware: every response a crawl keeps goes to the run's WARC file as it arrives.
 
-It sits next to the downloader, so it sees the response before decompression and redirects,
-as it came over the wire. The run's `WarcRecording` writes it on the writer thread; the page's
-`Capture` travels with the response to the spider, which hands it to every story of the page.
+A request is kept when it carries the RECORD meta key: listing pages, feeds, sitemaps and the
+robots.txt that names them, each with the fields of its WARC metadata record (a listing page's
+start URL and page number; a feed's kind). The middleware sits next to the downloader, so it
+sees the response before decompression and redirects, as it came over the wire. The run's
+`WarcRecording` writes it on the writer thread; the response's `Capture` travels with it to the
+spider, which hands it to every story of the page.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from newsarchive.runtime.provenance import WarcRecording
 from newsarchive.runtime.recorder import RunRecorder
 
-# request.meta keys: set by the spider on listing requests, and by this middleware.
-LISTING = "newsarchive_listing"  # {"start_url": ..., "page_number": ...}
+# request.meta keys: set by the spider on the requests it keeps, and by this middleware.
+RECORD = "newsarchive_record"  # the WARC metadata fields: {"start-url": ..., "page-number": ...}
 CAPTURE = "newsarchive_capture"  # the response's newsarchive.items.Capture
 FETCHED_AT = "newsarchive_fetched_at"  # ISO time also written as the record's WARC-Date
 # Request headers that carry credentials (from a start URL's user:password@): never recorded.
@@ -41,8 +44,8 @@ class WarcRecorder:
         return cls(crawler, recording)
 
     async def process_response(self, request: Request, response: Response) -> Response:
-        page = request.meta.get(LISTING)
-        if page is None:
+        fields = request.meta.get(RECORD)
+        if fields is None:
             return response
         writer = self.recording.writer
         if writer.busy():  # the disk is behind: hold this response until it catches up
@@ -57,7 +60,9 @@ class WarcRecorder:
             protocol=response.protocol or "HTTP/1.1",
             response_headers=_headers(response.headers),
             body=response.body,
-            page={"start-url": page["start_url"], "page-number": str(page["page_number"])},
+            page=fields,
+            # A download stopped at its bound (a huge feed): the record says it is cut short.
+            truncated="length" if "download_stopped" in response.flags else None,
         )
         request.meta[CAPTURE] = self.recording.record(exchange)
         request.meta[FETCHED_AT] = fetched_at.isoformat()

@@ -9,8 +9,8 @@ than passing values through the stats collector.
     spider_opened   take the archive lock (or close the spider: another crawl holds it),
                     mark runs of crawls that died as interrupted, begin the run record
     store()         a batch of listing pages, on the writer thread, counted in the state
-    spider_closed   once the pipelines have drained: close the WARC file, record the walks,
-                    decide the status, finish the run record, release the lock
+    spider_closed   once the pipelines have drained: close the WARC file, record the walks
+                    and the feeds, decide the status, finish the run record, release the lock
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ RECORDED_SETTINGS = (
     "USER_AGENT", "ROBOTSTXT_OBEY", "AUTOTHROTTLE_ENABLED", "DOWNLOAD_DELAY",
     "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_TIMEOUT", "RETRY_TIMES", "NEWSARCHIVE_MAX_PAGES",
     "NEWSARCHIVE_FULL", "NEWSARCHIVE_STOP_AFTER", "NEWSARCHIVE_WARC", "NEWSARCHIVE_WARC_DIR",
+    "NEWSARCHIVE_FEEDS", "NEWSARCHIVE_FEED_MAXSIZE", "NEWSARCHIVE_FEED_MAX_ENTRIES",
 )  # fmt: skip
 
 
@@ -197,6 +198,8 @@ class RunRecorder:
         failures = state.start_failures + state.page_failures
         archive.walks.record(state.run_id, state.walks, failures)
         archive.runs.record_low_confidence(state.run_id, state.low_confidence_pages)
+        # After the listing pages: a feed entry meets the stories this run archived.
+        archive.feeds.record(state.run_id, state.feeds)
         if status in (RunStatus.FINISHED, RunStatus.PARTIAL):
             ratio = self.crawler.settings.getfloat("NEWSARCHIVE_MIN_STORIES_RATIO")
             state.shortfalls = archive.runs.shortfalls(state.run_id, ratio)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from newsarchive.items import ListingWalk, PageFailure
+from newsarchive.items import FeedFetch, ListingWalk, PageFailure
 from newsarchive.status import RunStatus
 from newsarchive.storage import Shortfall
 
@@ -22,6 +22,8 @@ class RunState:
     # Start pages that failed (their start URL gave nothing), and later pages that failed.
     start_failures: list[PageFailure] = field(default_factory=list)
     page_failures: list[PageFailure] = field(default_factory=list)
+    # The feeds and sitemaps asked for, with their entries: recorded when the run ends.
+    feeds: list[FeedFetch] = field(default_factory=list)
     pages: int = 0
     stories_new: int = 0
     stories_existing: int = 0

@@ -3,7 +3,8 @@
 The spider only crawls: it follows pagination and yields one `ListingPage` per page. What it
 needs to know of the archive (which start URLs were walked before, which stories are known) it
 asks the run recorder, which looks it up off the reactor thread; what it remembers of each
-chain lives in a `Chains` strategy (in this process, or in Redis for frontier workers).
+chain lives in a `Chains` strategy (in this process, or in Redis for frontier workers). After a
+listing's first page it asks for the listing's feed and the site's sitemaps (spiders/feeds.py).
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ from newsarchive.extract import Listing, Profile
 from newsarchive.extract.learned import LayoutCache
 from newsarchive.items import Capture, ListingPage, ListingWalk, PageFailure, Story
 from newsarchive.middlewares.boundary import SITE
-from newsarchive.middlewares.warc import CAPTURE, FETCHED_AT, LISTING
+from newsarchive.middlewares.warc import CAPTURE, FETCHED_AT, RECORD
 from newsarchive.profiles import ProfileError, load_profiles
 from newsarchive.runtime.checkpoint import Checkpoint
 from newsarchive.runtime.recorder import RunRecorder
+from newsarchive.spiders.feeds import FeedRequests
 from newsarchive.status import WalkEnd, WalkMode
 from newsarchive.urls import canonical_url, host_of, is_web_url, site_origin, without_credentials
 from newsarchive.walks import WalkPlan
@@ -153,6 +155,8 @@ class TagSpider(Spider):
     name = "tag"
     # False for spiders fed start URLs some other way (the frontier worker).
     requires_start_urls: ClassVar[bool] = True
+    # Whether the listings' feeds and the sites' sitemaps are asked for (NEWSARCHIVE_FEEDS too).
+    fetches_feeds: ClassVar[bool] = True
 
     def __init__(self, url: str | None = None, urls: list[str] | None = None, **kwargs: Any):
         super().__init__(**kwargs)
@@ -183,6 +187,13 @@ class TagSpider(Spider):
     def run(self) -> RunRecorder:
         """The crawl's run recorder (there once the crawl has started)."""
         return RunRecorder.of(self.crawler)
+
+    @cached_property
+    def feeds(self) -> FeedRequests | None:
+        """The crawl's feed and sitemap requests; None when they are turned off."""
+        if self.fetches_feeds and self.settings.getbool("NEWSARCHIVE_FEEDS"):
+            return FeedRequests(self.crawler)
+        return None
 
     @property
     def max_pages(self) -> int:
@@ -249,7 +260,7 @@ class TagSpider(Spider):
             errback=self.listing_failed,
             cb_kwargs={"chain": chain, "page_number": page_number},
             meta={
-                LISTING: {"start_url": chain.start_url, "page_number": page_number},
+                RECORD: {"start-url": chain.start_url, "page-number": str(page_number)},
                 # Redirects keep it: the site boundary middleware holds them to the chain's site.
                 SITE: chain.origin,
             },
@@ -332,6 +343,8 @@ class TagSpider(Spider):
             yield ListingPage(stories, start_url=chain.start_url, page_number=page_number)
         else:
             self.crawler.stats.inc_value("newsarchive/pages_without_stories")
+        if self.feeds is not None:
+            yield from self.feeds.after_first_page(listing, chain, page_number)
         next_request = self._next(listing.next_page, chain, page_number, len(new_in_chain))
         if next_request is not None:
             yield next_request

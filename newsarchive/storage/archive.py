@@ -6,6 +6,8 @@ with Archive.open(db, create=False) as archive:
     archive.read      stories, search, a story's history, the lean export rows  (read.py)
     archive.overview  totals and coverage for reports                           (overview.py)
     archive.walks     how start URLs were walked, failed pages, the next run's plan (walks.py)
+    archive.feeds     a run's feeds and sitemaps, the stories they list        (feeds.py)
+    archive.coverage  how complete each start URL's listing is                 (coverage.py)
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from newsarchive.storage import migrations, search
 from newsarchive.storage.checks import Finding, check_archive
+from newsarchive.storage.coverage import Coverage
 from newsarchive.storage.engine import (
     database_url,
     display_url,
@@ -28,6 +31,7 @@ from newsarchive.storage.engine import (
     sqlite_path,
 )
 from newsarchive.storage.errors import BadArchive, DatabaseError, SchemaOutdated, SchemaTooNew
+from newsarchive.storage.feeds import Feeds
 from newsarchive.storage.lock import archive_lock_key
 from newsarchive.storage.overview import Overview
 from newsarchive.storage.read import StoryReader
@@ -62,6 +66,8 @@ class Archive:
         self.read = StoryReader(engine)
         self.overview = Overview(engine)
         self.walks = Walks(engine)
+        self.feeds = Feeds(engine)
+        self.coverage = Coverage(engine)
 
     @classmethod
     def open(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsarchive.status import RunStatus, WalkEnd, WalkMode
+from newsarchive.status import FeedOutcome, RunStatus, WalkEnd, WalkMode
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +21,7 @@ class Column:
     description: str
 
 
-def _choices(words: type[RunStatus] | type[WalkEnd] | type[WalkMode]) -> str:
+def _choices(words: type[RunStatus] | type[WalkEnd] | type[WalkMode] | type[FeedOutcome]) -> str:
     return ", ".join(words)
 
 
@@ -30,7 +30,7 @@ STORIES = (
     Column("headline", "string", "Headline as the tag listing last showed it."),
     Column("teaser", "string", "Summary line under the headline on the listing, if any."),
     Column("published_at", "string", "Publication date or date-time (ISO 8601) as precise as the listing gave it."),
-    Column("date_source", "string", "Where published_at was found on the listing: time, markup, text, relative, url or profile."),
+    Column("date_source", "string", "Where published_at was found: on the listing (time, markup, text, relative, url or profile), or in the story's feed or sitemap (feed, sitemap) when the listing showed no date."),
     Column("author", "string", "Author as the listing named them, if it did."),
     Column("image_url", "string", "URL of the story's listing image, if any."),
     Column("site", "string", "Host of the site, without www."),
@@ -42,6 +42,7 @@ STORIES = (
     Column("author_source", "string", "Where the author was found: markup (an element marked as the author), byline (a \"By …\" text), structured (JSON-LD or microdata) or profile."),
     Column("teaser_source", "string", "Where the teaser was found: markup (the listing's excerpt element) or entry (the entry's text after its headline)."),
     Column("confidence", "number", "How sure extraction was that this is a story of the listing with these values, from 0 to 1; below 0.5 the page's layout was probably misread. Empty for a story an older newsarchive archived, until a crawl sees it again."),
+    Column("modified_at", "string", "When the story was last modified (ISO 8601), as its feed or sitemap last said."),
 )  # fmt: skip
 # Not a column of `stories` but of `story_tags`; an export carries it beside the story's own.
 TAGS = Column("tags", "array", "Tags the story was listed under (CSV: joined with '; ').")
@@ -105,6 +106,35 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "warc_files": (
         Column("run_id", "integer", "The crawl run."),
         Column("path", "string", "Where the gzip WARC file was written."),
+    ),
+    "feed_fetches": (
+        Column("run_id", "integer", "The crawl run."),
+        Column("kind", "string", "feed (a listing's own RSS or Atom feed) or sitemap (one of the site's sitemaps)."),
+        Column("url", "string", "The feed or sitemap."),
+        Column("site", "string", "Host of the site, without www."),
+        Column("start_url", "string", "For a feed: the tag page whose feed it is (canonical URL)."),
+        Column("tag_id", "integer", "For a feed: the tag."),
+        Column("found_by", "string", "How it was found: link (the listing's own link), wordpress, ghost, blogger, drupal (the CMS's convention), robots (robots.txt), sitemap.xml, index (a sitemap index)."),
+        Column("outcome", "string", f"{_choices(FeedOutcome)}: only read, malformed and cut gave entries."),
+        Column("http_status", "integer", "The HTTP status of the answer, if there was one."),
+        Column("format", "string", "What it was: rss20, atom10 … for a feed, urlset or sitemapindex for a sitemap."),
+        Column("entries", "integer", "Entries read."),
+        Column("left_out", "integer", "Entries past the bound (NEWSARCHIVE_FEED_MAX_ENTRIES), not read."),
+        Column("reason", "string", "What went wrong, in one line."),
+        Column("warc_file_id", "integer", "The WARC file holding the response as fetched."),
+        Column("warc_offset", "integer", "Where its WARC record starts in the file (bytes)."),
+    ),
+    "feed_sightings": (
+        Column("fetch_id", "integer", "The feed or sitemap fetch that listed the story."),
+        Column("run_id", "integer", "The crawl run."),
+        Column("url", "string", "Canonical URL of the story; a feed may list a story no listing showed."),
+        Column("tag_id", "integer", "The tag: the feed's own, or one a sitemap entry's keywords name."),
+        Column("position", "integer", "Its place in the feed or sitemap, from 1 at the top."),
+        Column("seen_at", "datetime", "When the feed or sitemap was fetched (UTC)."),
+        Column("title", "string", "The title the feed or news sitemap gave."),
+        Column("published_at", "string", "The publication time it gave (ISO 8601)."),
+        Column("modified_at", "string", "The modification time it gave (ISO 8601)."),
+        Column("author", "string", "The author it named."),
     ),
     "crawl_runs": (
         Column("start_urls", "string", "The tag pages the crawl started at (JSON list)."),

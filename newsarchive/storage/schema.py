@@ -59,6 +59,8 @@ stories = Table(
     Column("author_source", String(20)),
     Column("teaser_source", String(20)),
     Column("confidence", Float),
+    # When the story was last changed, as its feed or sitemap says (listings do not say).
+    Column("modified_at", String(40)),
 )
 Index("ix_stories_site", stories.c.site)
 Index("ix_stories_published_at", stories.c.published_at)
@@ -187,3 +189,52 @@ story_versions = Table(
     Column("replaced_in_run_id", ForeignKey("crawl_runs.id", ondelete="SET NULL")),
 )
 Index("ix_story_versions_story", story_versions.c.story_id)
+
+# Feeds and sitemaps a run asked for: a listing's own feed (for its start URL) or one of a site's
+# sitemaps, how the fetch went, and the WARC record of the response.
+feed_fetches = Table(
+    "feed_fetches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", ForeignKey("crawl_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(10), nullable=False),  # feed or sitemap
+    Column("url", Text, nullable=False),
+    Column("site", String(255), nullable=False),
+    Column("start_url", Text),  # canonical; none for a site's sitemap
+    Column("tag_id", ForeignKey("tags.id", ondelete="SET NULL")),
+    Column("found_by", String(20), nullable=False),
+    Column("outcome", String(20), nullable=False),  # a newsarchive.status.FeedOutcome
+    Column("http_status", Integer),
+    Column("format", String(20)),
+    Column("entries", Integer, nullable=False, server_default="0"),
+    Column("left_out", Integer, nullable=False, server_default="0"),
+    Column("reason", Text),
+    Column("warc_file_id", ForeignKey("warc_files.id", ondelete="SET NULL")),
+    Column("warc_offset", Integer),
+)
+Index("ix_feed_fetches_start_url", feed_fetches.c.start_url, feed_fetches.c.run_id)
+Index("ix_feed_fetches_site", feed_fetches.c.site, feed_fetches.c.run_id)
+Index("ix_feed_fetches_run", feed_fetches.c.run_id)
+
+# Stories as a feed or sitemap listed them: the second witness of a listing. Keyed by the story's
+# canonical URL, as a feed may list a story no listing showed (yet). A tag feed's entries carry
+# its tag; a sitemap's entries are kept for stories the archive holds and for entries whose
+# keywords name a tag of the site.
+feed_sightings = Table(
+    "feed_sightings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("fetch_id", ForeignKey("feed_fetches.id", ondelete="CASCADE"), nullable=False),
+    Column("run_id", ForeignKey("crawl_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("tag_id", ForeignKey("tags.id", ondelete="SET NULL")),
+    Column("position", Integer, nullable=False),
+    Column("seen_at", UTCDateTime, nullable=False),
+    Column("title", Text),
+    Column("published_at", String(40)),
+    Column("modified_at", String(40)),
+    Column("author", Text),
+)
+Index("ix_feed_sightings_url", feed_sightings.c.url)
+Index("ix_feed_sightings_fetch", feed_sightings.c.fetch_id)
+Index("ix_feed_sightings_tag", feed_sightings.c.tag_id)

@@ -82,6 +82,24 @@ TABLES: dict[str, dict[str, Any]] = {
         "facets": ["http_status"],
         "sort_desc": "id",
     },
+    "feed_fetches": {
+        "title": "Feeds and sitemaps fetched",
+        "description": (
+            "Each listing's own feed and each site's sitemaps, as each crawl asked for them: "
+            "how they were found, what came back, how many entries they held."
+        ),
+        "facets": ["kind", "outcome", "found_by"],
+        "sort_desc": "id",
+    },
+    "feed_sightings": {
+        "title": "Feed and sitemap sightings",
+        "description": (
+            "Stories as a feed or sitemap listed them, the second witness of a listing: the "
+            "feed's title, publication and modification time and author; a feed may list a "
+            "story no listing showed."
+        ),
+        "sort_desc": "id",
+    },
     "warc_files": {
         "title": "WARC files",
         "description": "The WARC file each crawl run wrote its fetched listing pages to.",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from newsarchive.plausible import EARLIEST_YEAR, FUTURE_SLACK
+from newsarchive.views.browse.completeness import COVERAGE_SQL
 
 # The day a story counts for on the timeline: its publication date when the listing gave one,
 # else the day the archive first saw it.
@@ -229,5 +230,28 @@ QUERIES = (
         ),
         sql=LATEST_RUNS_SQL,
         requires=frozenset({"crawl_runs"}),
+    ),
+    CannedQuery(
+        name="coverage_per_start_url",
+        title="Coverage per tag, with its feed as a witness",
+        description=(
+            "What `newsarchive coverage` prints: per start URL its tag's stories, newest and "
+            "oldest publication date, deepest page reached, whether a walk reached the "
+            "listing's end, runs, the feed found, stories the feed (or a sitemap entry naming "
+            "the tag) listed and the listing never did (feed_only), and stories of the listing "
+            "published since the feed's oldest entry that the feed lacks (listing_only)."
+        ),
+        sql=COVERAGE_SQL,
+        requires=frozenset(
+            {
+                "listing_walks",
+                "feed_fetches",
+                "feed_sightings",
+                "stories",
+                "story_tags",
+                "tags",
+                "crawl_runs",
+            }
+        ),
     ),
 )

@@ -1,4 +1,5 @@
-"""The report page: counts, the coverage timeline, top sites — one HTML file, nothing to fetch.
+"""The report page: counts, the coverage timeline, completeness per tag, top sites — one HTML
+file, nothing to fetch.
 
 Each section is a function from the archive to HTML; `SECTIONS` lists them in page order.
 """
@@ -16,6 +17,7 @@ from newsarchive import __version__
 from newsarchive.files import atomic_file, refuse_existing
 from newsarchive.plausible import window
 from newsarchive.storage.overview import WeekCount
+from newsarchive.views.report.completeness import completeness_section
 from newsarchive.views.report.timeline import colours, plausible, series, timeline_svg
 
 if TYPE_CHECKING:
@@ -131,7 +133,9 @@ def changes_section(archive: Archive) -> str:
     )
 
 
-SECTIONS: tuple[Section, ...] = (counts_section, timeline_section, sites_section, changes_section)
+SECTIONS: tuple[Section, ...] = (
+    counts_section, timeline_section, completeness_section, sites_section, changes_section,
+)  # fmt: skip
 
 
 def render(archive: Archive, *, now: datetime | None = None) -> str:
