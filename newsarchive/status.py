@@ -28,6 +28,10 @@ class WalkMode(StrEnum):
 
     FULL = "full"
     INCREMENTAL = "incremental"
+    # A web archive's captures of the start URL and its older pages (`newsarchive backfill`):
+    # never a walk of the live site, so it neither makes later crawls incremental nor sets the
+    # stories-per-page baseline.
+    BACKFILL = "backfill"
 
 
 class WalkEnd(StrEnum):
@@ -40,6 +44,7 @@ class WalkEnd(StrEnum):
     OFFSITE_NEXT = "offsite_next"
     ALREADY_FETCHED = "already_fetched"
     URL_TOO_LONG = "url_too_long"  # a next link that grows on every page
+    LAST_CAPTURE = "last_capture"  # a backfill fetched every capture it selected
     ERROR = "error"
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
+from newsarchive.items import ArchivedCapture
 from newsarchive.storage import Archive, SchemaOutdated, migrations
 from tests.helpers import FIXTURES, rows, run_cli, story
 
@@ -127,6 +128,7 @@ def test_postgresql_archive_of_schema_0002_is_upgraded_to_search_without_accents
     """A PostgreSQL archive as 0002 left it: its search index folded no accents."""
     Archive.open(postgres_db).close()
     with create_engine(postgres_db).begin() as conn:
+        schema_0003_on_postgresql(conn)
         conn.exec_driver_sql("DROP INDEX ix_stories_search")
         conn.exec_driver_sql("DROP TEXT SEARCH CONFIGURATION newsarchive_search")
         conn.exec_driver_sql(
@@ -142,3 +144,53 @@ def test_postgresql_archive_of_schema_0002_is_upgraded_to_search_without_accents
         archive.write.store(archive.runs.begin([]), [story(1, headline="Litio en Perú")])
         assert [hit["url"] for hit in archive.read.search("peru")] == [story(1).url]
     assert rows(postgres_db, "SELECT version_num FROM alembic_version") == [(migrations.HEAD,)]
+
+
+def schema_0003_on_postgresql(conn) -> None:
+    """Take from a new PostgreSQL archive what revisions after 0003 added."""
+    conn.exec_driver_sql("ALTER TABLE sightings DROP COLUMN archived_capture_id")
+    conn.exec_driver_sql("DROP TABLE archived_captures, warc_records")
+
+
+def schema_0003_on_sqlite(db: Path) -> None:
+    """The foundation archive, upgraded by the migrations up to 0003 only."""
+    from alembic import command
+
+    shutil.copy(FOUNDATION, db)
+    config = migrations._config()
+    with create_engine(f"sqlite:///{db}").begin() as conn:
+        config.attributes["connection"] = conn
+        command.stamp(config, migrations.BASELINE)
+        command.upgrade(config, "0003")
+
+
+def test_archive_of_schema_0003_gains_the_record_index_and_archived_captures(db: str) -> None:
+    """0006: sightings keep their WARC records, and can name a web archive's capture."""
+    if db.startswith("postgresql"):
+        with Archive.open(db) as archive:
+            archive.write.store(archive.runs.begin([]), [story(1), story(2)])
+        with create_engine(db).begin() as conn:
+            schema_0003_on_postgresql(conn)
+            conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0003'")
+    else:
+        schema_0003_on_sqlite(Path(db))
+    sightings = rows(db, "SELECT count(*) FROM sightings")
+    with pytest.raises(SchemaOutdated):
+        Archive.open(db)
+    upgrade = Archive.upgrade(db, backup=False)
+    assert (upgrade.before, upgrade.after) == ("0003", migrations.HEAD)
+    assert rows(db, "SELECT count(*) FROM sightings") == sightings
+    assert rows(db, "SELECT count(archived_capture_id) FROM sightings") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM warc_records") == [(0,)]
+    capture = ArchivedCapture(
+        "https://news.example.org/tag/peru/", "20190301100000", "http://127.0.0.1:9/x"
+    )
+    with Archive.open(db) as archive:
+        run = archive.runs.begin([])
+        archive.write.store(
+            run, [story(3, fetched_at="2019-03-01T10:00:00+00:00", archived=capture)]
+        )
+    assert rows(db, "SELECT url, timestamp FROM archived_captures") == [
+        (capture.url, capture.timestamp)
+    ]
+    assert rows(db, "SELECT count(archived_capture_id) FROM sightings") == [(1,)]

@@ -5,6 +5,7 @@ with Archive.open(db, create=False) as archive:
     archive.write     storing a crawl's batches, replaying a run                (write.py)
     archive.read      stories, search, a story's history, the lean export rows  (read.py)
     archive.overview  totals and coverage for reports                           (overview.py)
+    archive.provenance  the WARC record index, web archive captures read       (provenance.py)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from newsarchive.storage.checks import Finding, check_archive
 from newsarchive.storage.engine import database_url, display_url, failure, make_engine, sqlite_path
 from newsarchive.storage.errors import DatabaseError, SchemaOutdated, SchemaTooNew
 from newsarchive.storage.overview import Overview
+from newsarchive.storage.provenance import ProvenanceIndex
 from newsarchive.storage.read import StoryReader
 from newsarchive.storage.runs import Runs
 from newsarchive.storage.schema import metadata
@@ -49,6 +51,7 @@ class Archive:
         self.write = StoryWriter(engine)
         self.read = StoryReader(engine)
         self.overview = Overview(engine)
+        self.provenance = ProvenanceIndex(engine)
 
     @classmethod
     def open(cls, target: str | None = None, *, create: bool = True) -> Archive:

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, Select, select, update
 
 from newsarchive import __version__
 from newsarchive.items import ListingWalk
-from newsarchive.status import COMPLETE_WALKS, RunStatus
+from newsarchive.status import COMPLETE_WALKS, RunStatus, WalkMode
 from newsarchive.storage import bulk
 from newsarchive.storage.clauses import story_clauses
 from newsarchive.storage.schema import (
@@ -148,9 +148,11 @@ class Runs:
         of the latest earlier run of the same start URL that listed any."""
         found = []
         with self.engine.connect() as conn:
+            # A backfill reads old layouts: it neither sets nor meets the live pages' baseline.
+            live = listing_walks.c.mode != WalkMode.BACKFILL
             current = conn.execute(
                 select(listing_walks).where(
-                    listing_walks.c.run_id == run_id, listing_walks.c.pages > 0
+                    listing_walks.c.run_id == run_id, listing_walks.c.pages > 0, live
                 )
             ).all()
             for walk in current:
@@ -161,6 +163,7 @@ class Runs:
                         listing_walks.c.run_id < run_id,
                         listing_walks.c.stories > 0,
                         listing_walks.c.pages > 0,
+                        live,
                     )
                     .order_by(listing_walks.c.run_id.desc())
                     .limit(1)
