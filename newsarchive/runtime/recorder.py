@@ -112,7 +112,7 @@ class RunRecorder:
             self.archive = None
             raise CloseSpider("cannot_start") from None
         if self.warc is not None:
-            self.warc.run_id = self.state.run_id
+            self.warc.run_id, self.warc.archive = self.state.run_id, self.archive
         self.crawler.stats.set_value("newsarchive/run_id", self.state.run_id)
 
     def recorded_settings(self) -> dict[str, Any]:
