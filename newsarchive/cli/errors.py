@@ -24,6 +24,7 @@ class CLIError(Exception):
     MISSING_WARC = 11
     FRONTIER = 12
     WARC_FAILED = 13
+    WEB_ARCHIVE = 14  # backfill: the CDX API failed, or the web archive asked us to stop (429)
 
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)

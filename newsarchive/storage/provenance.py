@@ -38,6 +38,7 @@ class ListingRecord:
     url: str
     recorded_at: datetime
     warc_file: str
+    run_id: int
     tag: str | None
     page_number: int
 
@@ -137,6 +138,7 @@ class ProvenanceIndex:
                 warc_records.c.url,
                 warc_records.c.recorded_at,
                 warc_files.c.path,
+                sightings.c.run_id,
                 tags.c.name,
                 sightings.c.page_number,
             )
@@ -158,8 +160,8 @@ class ProvenanceIndex:
             query = query.where(tags.c.name.in_(list(tag_names)))
         with self.engine.connect() as conn:
             found = {
-                (url, at, path): ListingRecord(url, at, path, tag, page)
-                for url, at, path, tag, page in conn.execute(query)
+                (url, at, path): ListingRecord(url, at, path, run, tag, page)
+                for url, at, path, run, tag, page in conn.execute(query)
             }
         return sorted(found.values(), key=lambda r: (r.recorded_at, r.url))
 
