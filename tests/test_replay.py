@@ -60,10 +60,11 @@ def served(crawled: Crawled, path: str) -> bytes:
 def test_pywb_replays_the_warc_files_revisits_included(server: Wayback, crawled: Crawled) -> None:
     server.add("warcs", crawled.warcs)
     page_two = f"{crawled.base}/tag/peru/page/2/"
-    # Run 2 wrote page 2 as a revisit of run 1's response: pywb replays it from the original.
-    assert rows(
-        crawled.db, "SELECT kind FROM warc_records WHERE url = :url ORDER BY id", url=page_two
-    ) == [("response",), ("revisit",)]
+    # Run 2 wrote page 2 as a revisit of run 1's response (pywb replays it from the original),
+    # and page 1, which changed, whole.
+    kinds = "SELECT kind FROM warc_records WHERE url = :url ORDER BY id"
+    assert rows(crawled.db, kinds, url=page_two) == [("response",), ("revisit",)]
+    assert rows(crawled.db, kinds, url=f"{crawled.base}/tag/peru/") == [("response",)] * 2
     status, body = server.get(f"{server.replay('warcs')}29990101000000id_/{page_two}")
     assert (status, body) == (200, served(crawled, "/tag/peru/page/2/"))
 

@@ -84,18 +84,3 @@ def test_a_second_crawl_of_an_unchanged_tag_writes_revisits(tmp_path: Path, serv
     history = cli("history", story, "--db", db)
     assert history.returncode == 0, history.stderr
     assert f"(unchanged: revisit of {one} @ " in history.stdout
-
-
-def test_a_page_that_changed_is_written_whole_again(tmp_path: Path, serve) -> None:
-    site = tmp_path / "site"
-    write_tag(site)
-    start = serve(site) + "/tag/minas/"
-    db = tmp_path / "archive.sqlite"
-    settings = [*FAST, "--max-pages", "3", "--full"]
-    assert run_cli("crawl", start, "--db", str(db), *settings).returncode == 0
-    page_two = site / "tag/minas/page/2/index.html"
-    page_two.write_text(page_two.read_text().replace("P2 Story 1<", "P2 Story One<"))
-    assert run_cli("crawl", start, "--db", str(db), *settings).returncode == 0
-    ((two,),) = rows(db, "SELECT path FROM warc_files WHERE run_id = 2")
-    assert record_kinds(two) == ["revisit", "response", "revisit"]
-    assert rows(db, "SELECT count(*) FROM story_versions") == [(1,)]

@@ -3,7 +3,8 @@ a backfill's captures from 2019 come before a crawl's sighting of 2024 (on both 
 
 from __future__ import annotations
 
-from newsarchive.items import ArchivedCapture
+from newsarchive.items import ArchivedCapture, ListingWalk
+from newsarchive.status import WalkEnd, WalkMode
 from newsarchive.storage import Archive
 from tests.helpers import stored, story
 
@@ -97,4 +98,24 @@ def test_a_new_story_seen_in_several_captures_keeps_every_change(archive: Archiv
     row = archive.read.story(story(1).url)
     assert (row["first_seen_at"].isoformat(), row["last_seen_at"].isoformat()) == (
         MARCH, "2020-01-01T00:00:00+00:00",
+    )  # fmt: skip
+
+
+def test_a_story_on_page_1_in_2019_left_it_by_the_first_crawl_after(archive: Archive) -> None:
+    """Run 1 crawls today and finds the story on page 2; run 2 backfills 2019, when it was on
+    page 1: it left page 1 by run 1, although run 1 has the smaller number."""
+    crawl = stored(archive, [story(1, page_number=2, fetched_at=AUGUST)])
+    archive.runs.record_walks(crawl, [walk(WalkMode.FULL)])
+    backfill = archive.runs.begin([])
+    archive.write.store(backfill, [captured(MARCH)])
+    archive.runs.record_walks(backfill, [walk(WalkMode.BACKFILL)])
+    (presence,) = archive.read.timeline(story(1).url).tags
+    assert presence.first_on_front_at.isoformat() == MARCH
+    assert presence.left_front_run == crawl
+
+
+def walk(mode: WalkMode) -> ListingWalk:
+    return ListingWalk(
+        "https://news.example.org/tag/peru/", mode, pages=1, stories=1, tag="Peru",
+        site="news.example.org", end_reason=WalkEnd.LAST_PAGE,
     )  # fmt: skip

@@ -156,7 +156,8 @@ class StoryReader:
             return [row._asdict() for row in conn.execute(query)]
 
     def tag_walks(self, tag_ids: Iterable[int]) -> list[dict[str, Any]]:
-        """The runs that walked each of these tags, oldest first: tag_id, run_id, started_at."""
+        """The runs that walked each of these tags' live pages, oldest first: tag_id, run_id,
+        started_at."""
         query = (
             select(listing_walks.c.tag_id, crawl_runs.c.id.label("run_id"), crawl_runs.c.started_at)
             .select_from(listing_walks.join(crawl_runs))
@@ -165,7 +166,7 @@ class StoryReader:
                 listing_walks.c.pages > 0,
                 listing_walks.c.mode != WalkMode.BACKFILL,  # the live pages' walks
             )
-            .order_by(crawl_runs.c.id)
+            .order_by(crawl_runs.c.started_at, crawl_runs.c.id)
         )
         with self.engine.connect() as conn:
             return [row._asdict() for row in conn.execute(query)]
