@@ -4,6 +4,8 @@ tag's pages captured at three dates (stories added, a headline edited, a story d
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +14,7 @@ import pytest
 
 from newsarchive.cli.errors import CLIError
 from tests.faultserver import FaultServer, page, status
-from tests.helpers import FAST, free_port, rows, run_cli, stored, story
+from tests.helpers import FAST, ROOT, free_port, rows, run_cli, stored, story
 from tests.replay import Page, Wayback, requires_pywb, wayback, write_captures
 from tests.sites import ARTICLE, PAGE
 
@@ -132,6 +134,14 @@ def test_backfill_rebuilds_the_tag_history_from_the_captures(
         "backfill",
     )
     assert run["walks"][0]["end_reason"] == "last_capture"
+
+    # Reparse reads the captures from the WARC file again: the same sightings, same captures.
+    kept = "SELECT story_id, seen_at, page_number, position, archived_capture_id FROM sightings"
+    before = sorted(rows(db, kept))
+    reparsed = cli("reparse", "--run", "1", "--db", db)
+    assert reparsed.returncode == 0, reparsed.stderr
+    assert f"Run 1: {FETCHED} page(s)" in reparsed.stdout
+    assert sorted(rows(db, kept)) == before
 
     # A second backfill reads nothing again and adds nothing.
     count = rows(db, "SELECT count(*) FROM sightings")
@@ -306,3 +316,16 @@ def test_bad_backfill_options_are_usage_errors(
     assert done.returncode == CLIError.USAGE
     assert message in done.stderr
     assert not (tmp_path / "a.sqlite").exists()
+
+
+def test_scrapy_crawl_backfill_ends_as_newsarchive_backfill(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    unreachable = f"http://127.0.0.1:{free_port()}/cdx"
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "backfill", "-a", f"url={TAG}",
+         "-a", f"cdx={unreachable}", "-s", f"NEWSARCHIVE_DB={db}", "-s", "LOG_LEVEL=ERROR", *FAST],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == CLIError.WEB_ARCHIVE, done.stderr
+    assert f"newsarchive: error: cannot list the captures of {TAG}" in done.stderr
+    assert rows(db, "SELECT status FROM crawl_runs") == [("failed",)]
