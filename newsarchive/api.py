@@ -7,8 +7,8 @@ loads the crawler too; a script that only reads an archive can import from `news
 and `newsarchive.views` instead.
 """
 
-from newsarchive.crawl.api import CrawlResult, crawl
-from newsarchive.crawl.options import CrawlOptions, OptionError
+from newsarchive.crawl.api import CrawlResult, backfill, crawl
+from newsarchive.crawl.options import BackfillOptions, CrawlOptions, OptionError
 from newsarchive.status import RunStatus, WalkEnd, WalkMode
 from newsarchive.storage import (
     Archive,
@@ -33,6 +33,7 @@ __all__ = [
     "FORMATS",
     "Archive",
     "ArchiveLocked",
+    "BackfillOptions",
     "BadArchive",
     "Bundle",
     "BundleExists",
@@ -48,6 +49,7 @@ __all__ = [
     "StoryFilter",
     "WalkEnd",
     "WalkMode",
+    "backfill",
     "crawl",
     "export_file",
     "lock_archive",

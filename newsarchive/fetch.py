@@ -1,4 +1,5 @@
-"""Fetching one page outside a crawl (for `inspect`), as politely as the crawler does.
+"""Fetching one page outside a crawl (`inspect`, `backfill --dry-run`), as politely as the crawler
+does.
 
 It sends the crawler's User-Agent and obeys robots.txt, read with Protego — the parser Scrapy's
 own robots.txt middleware uses — so `inspect` and `crawl` agree on what a site allows (the
@@ -40,12 +41,18 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
 
 def fetch_page(url: str, user_agent: str = settings.USER_AGENT) -> Page:
     """GET `url` if the site's robots.txt allows it; raises FetchError otherwise."""
-    if not allowed(url, user_agent):
-        raise FetchError(f"robots.txt of {urlsplit(url).netloc} does not allow fetching {url}")
-    body, final_url, content_type = _get(url, user_agent)
+    body, final_url, content_type = fetch(url, user_agent)
     if content_type and "html" not in content_type and "xml" not in content_type:
         raise FetchError(f"not an HTML page ({content_type.split(';')[0]}): {url}")
     return Page(url=final_url, html=decode_html(body, content_type))
+
+
+def fetch(url: str, user_agent: str = settings.USER_AGENT) -> tuple[bytes, str, str | None]:
+    """GET `url` if the site's robots.txt allows it: the body, the URL after redirects, and the
+    Content-Type; raises FetchError otherwise."""
+    if not allowed(url, user_agent):
+        raise FetchError(f"robots.txt of {urlsplit(url).netloc} does not allow fetching {url}")
+    return _get(url, user_agent)
 
 
 def allowed(url: str, user_agent: str) -> bool:

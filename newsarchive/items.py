@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 
 @dataclass(slots=True)
@@ -16,6 +17,40 @@ class Capture:
 
     warc_file: str
     offset: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedCapture:
+    """A web archive's capture of a listing page (one entry of a Wayback-style CDX API).
+
+    A backfill fetches its original bytes from `replay_url`; its stories are sightings dated
+    when the archive captured the page, not when the backfill fetched it.
+    """
+
+    url: str  # the page's original URL, as the web archive names it
+    timestamp: str  # the archive's 14-digit UTC timestamp
+    replay_url: str
+    digest: str | None = None  # the archive's digest of the captured payload
+    page_number: int = 1  # 1 for the start URL, N for its N-th older page
+
+    @property
+    def captured_at(self) -> datetime:
+        return datetime.strptime(self.timestamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+
+
+@dataclass(slots=True)
+class WarcRecord:
+    """A page's response or revisit record in a WARC file: what the archive's record index keeps
+    so that a later page with the same payload can be written as a revisit of it."""
+
+    url: str  # WARC-Target-URI
+    date: datetime  # WARC-Date
+    record_id: str  # WARC-Record-ID
+    payload_digest: str  # WARC-Payload-Digest
+    warc_file: str | None = None
+    offset: int | None = None  # filled in on the writer thread once written
+    # For a revisit: the response record holding the bytes.
+    original: WarcRecord | None = None
 
 
 @dataclass(slots=True)
@@ -45,8 +80,9 @@ class Story:
     listing_url: str | None = None
     page_number: int | None = None
     position: int | None = None
-    fetched_at: str | None = None
+    fetched_at: str | None = None  # for a web archive's capture, when it was captured
     capture: Capture | None = None
+    archived: ArchivedCapture | None = None  # the capture a backfill read the page from
 
 
 @dataclass(slots=True)

@@ -3,7 +3,8 @@
 No network: the pages come from the WARC files the run wrote. This repairs an archive after an
 extractor fix: the sightings of each page read again are replaced by what the current code finds
 on the same bytes, and stories it missed before are added. A sighting whose page cannot be read
-again (no WARC record, a damaged one) is kept as it was.
+again (no WARC record, a damaged one) is kept as it was. A revisit record (the page had not changed) is
+read with the bytes of the response it stands for, in the run's files or an earlier run's.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from scrapy.http import Headers, HtmlResponse
 from scrapy.responsetypes import responsetypes
 
 from newsarchive.extract import extract_listing
-from newsarchive.items import Capture, ListingPage, Story
+from newsarchive.items import ArchivedCapture, Capture, ListingPage, Story
 from newsarchive.pipelines import prepared
 from newsarchive.spiders.tag import listing_stories
 from newsarchive.storage import Archive
-from newsarchive.warc import ArchivedPage, read_pages
+from newsarchive.warc import ArchivedPage, read_body, read_pages
 
 
 @dataclass(slots=True)
@@ -52,25 +53,68 @@ def reparse(
         located = {path: _locate(Path(path), search_dirs) for path in run["paths"]}
         result.missing = [path for path, found in located.items() if found is None]
         if not result.missing:
-            batch = list(_run_stories(located, result))
-            result.stories = len(batch)
-            replayed = archive.write.replay(result.run_id, batch)
-            result.new, result.kept, result.removed = replayed.new, replayed.kept, replayed.removed
+            originals = Originals(archive, search_dirs)
+            try:
+                batch = list(_run_stories(located, result, originals))
+            except OriginalMissing as missing:
+                result.missing = [str(missing)]
+                result.pages = 0
+            else:
+                result.stories = len(batch)
+                replayed = archive.write.replay(result.run_id, batch)
+                result.new, result.kept = replayed.new, replayed.kept
+                result.removed = replayed.removed
         results.append(result)
     return results
 
 
-def _run_stories(located: dict[str, Path | None], result: RunReparse) -> Iterator[Story]:
+class OriginalMissing(Exception):
+    """The response a revisit record stands for is not in any WARC file at hand."""
+
+
+@dataclass(slots=True)
+class Originals:
+    """Finds the bytes of the response a revisit stands for: in the run's own files, read
+    already, else where the archive's record index says (looked up in `search_dirs` if moved)."""
+
+    archive: Archive
+    search_dirs: Sequence[Path]
+    seen: dict[str, tuple[Path, int]] = field(default_factory=dict)
+
+    def body(self, record_id: str) -> bytes:
+        where = self.seen.get(record_id)
+        if where is None:
+            original = self.archive.provenance.original(record_id)
+            if original is None:
+                raise OriginalMissing(f"the response of revisit {record_id} (not indexed)")
+            path = _locate(Path(original.warc_file), self.search_dirs)
+            if path is None:
+                raise OriginalMissing(original.warc_file)
+            where = (path, original.offset)
+        return read_body(*where)
+
+
+def _run_stories(
+    located: dict[str, Path | None], result: RunReparse, originals: Originals
+) -> Iterator[Story]:
     """The run's stories as the crawl's pipelines passed them on to the store."""
-    for page in prepared(_run_pages(located, result)):
+    for page in prepared(_run_pages(located, result, originals)):
         yield from page.stories
 
 
-def _run_pages(located: dict[str, Path | None], result: RunReparse) -> Iterator[ListingPage]:
+def _run_pages(
+    located: dict[str, Path | None], result: RunReparse, originals: Originals
+) -> Iterator[ListingPage]:
     """Each listing page the run's WARC files hold, extracted again."""
     for recorded, path in located.items():
         for page in read_pages(path):
-            response = _response(page) if page.kind == "listing" else None
+            if page.kind != "listing":
+                continue
+            if page.refers_to is None:
+                originals.seen[page.record_id] = (path, page.offset)
+            elif page.status == 200:
+                page.body = originals.body(page.refers_to)
+            response = _response(page)
             if response is None:
                 continue
             result.pages += 1
@@ -78,8 +122,15 @@ def _run_pages(located: dict[str, Path | None], result: RunReparse) -> Iterator[
             listing = extract_listing(response.selector, response.url, now=fetched)
             number = page.page_number or 1
             capture = Capture(recorded, page.offset)
-            stories = listing_stories(listing, number, page.fetched_at, capture)
-            yield ListingPage(list(stories), start_url=page.start_url, page_number=number)
+            stories = list(listing_stories(listing, number, page.fetched_at, capture))
+            if page.replayed_from and fetched is not None:  # a backfill's capture
+                archived = ArchivedCapture(
+                    page.url, fetched.strftime("%Y%m%d%H%M%S"), page.replayed_from,
+                    page_number=number,
+                )  # fmt: skip
+                for story in stories:
+                    story.archived = archived
+            yield ListingPage(stories, start_url=page.start_url, page_number=number)
 
 
 def _response(page: ArchivedPage) -> HtmlResponse | None:

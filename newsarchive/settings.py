@@ -130,3 +130,14 @@ NEWSARCHIVE_LEASE_SECONDS = 60.0
 NEWSARCHIVE_JOB_TTL = 3 * 24 * 3600
 NEWSARCHIVE_IDLE_EXIT = 0.0
 NEWSARCHIVE_HOST_INTERVAL: float | None = None
+
+# Backfills (`newsarchive backfill`): the Wayback-style CDX API asked for a tag's captures, the
+# replay prefix their original bytes are fetched through (`{prefix}{timestamp}id_/{url}`), the
+# period captured (a date or date-time; none: all of it) and at most how many captures per start
+# URL (0: all). The backfill spider asks the web archive more gently than a site (see
+# newsarchive.spiders.backfill).
+NEWSARCHIVE_CDX_API = "https://web.archive.org/cdx/search/cdx"
+NEWSARCHIVE_REPLAY_PREFIX = "https://web.archive.org/web/"
+NEWSARCHIVE_SINCE: str | None = None
+NEWSARCHIVE_UNTIL: str | None = None
+NEWSARCHIVE_MAX_CAPTURES = 0

@@ -39,6 +39,10 @@ class WalkMode(StrEnum):
     INCREMENTAL = "incremental"
     RESUME = "resume"
     CATCH_UP = "catch_up"
+    # A web archive's captures of the start URL and its older pages (`newsarchive backfill`):
+    # never a walk of the live site, so it neither makes later crawls incremental nor sets the
+    # stories-per-page baseline.
+    BACKFILL = "backfill"
 
 
 class WalkEnd(StrEnum):
@@ -52,6 +56,7 @@ class WalkEnd(StrEnum):
     ALREADY_FETCHED = "already_fetched"  # a loop, or a page another start URL's walk has
     JOINED = "joined"  # another walk of the same start URL in this run has the next page
     URL_TOO_LONG = "url_too_long"  # a next link that grows on every page
+    LAST_CAPTURE = "last_capture"  # a backfill fetched every capture it selected
     ERROR = "error"
 
 

@@ -62,6 +62,8 @@ def plan(walks: Iterable[WalkRecord]) -> WalkPlan:
     found = WalkPlan()
     pending: dict[str, Resume] = {}
     for walk in walks:
+        if walk.mode == WalkMode.BACKFILL:
+            continue  # a web archive's captures, not a walk of the live listing
         found.walked = found.walked or walk.pages > 0
         continued = walk.mode in (WalkMode.RESUME, WalkMode.CATCH_UP)
         if continued and walk.first_url:

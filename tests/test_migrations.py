@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import MetaData, column, create_engine, select, text
 from sqlalchemy import table as sa_table
 
+from newsarchive.items import ArchivedCapture
 from newsarchive.storage import Archive, SchemaOutdated, StoryFilter, migrations
 from newsarchive.storage.engine import database_url
 from tests.helpers import FIXTURES, rows, run_cli, slugs, stored, story
@@ -279,3 +280,30 @@ def test_an_archive_of_schema_0004_gains_feeds_and_keeps_its_walks(tmp_path: Pat
     assert (row.start_url, row.walk_complete, row.deepest_page) == (
         "https://news.example.org/tag/a/", True, 1,
     )  # fmt: skip
+
+
+def test_archive_of_schema_0003_gains_the_record_index_and_archived_captures(
+    archive_0003: str,
+) -> None:
+    """0006: sightings keep their WARC records, and can name a web archive's capture."""
+    db = archive_0003
+    sightings = rows(db, "SELECT count(*) FROM sightings")
+    with pytest.raises(SchemaOutdated):
+        Archive.open(db)
+    upgrade = Archive.upgrade(db, backup=False)
+    assert (upgrade.before, upgrade.after) == ("0003", migrations.HEAD)
+    assert rows(db, "SELECT count(*) FROM sightings") == sightings
+    assert rows(db, "SELECT count(archived_capture_id) FROM sightings") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM warc_records") == [(0,)]
+    capture = ArchivedCapture(
+        "https://news.example.org/tag/peru/", "20190301100000", "http://127.0.0.1:9/x"
+    )
+    with Archive.open(db) as archive:
+        run = archive.runs.begin([])
+        archive.write.store(
+            run, [story(3, fetched_at="2019-03-01T10:00:00+00:00", archived=capture)]
+        )
+    assert rows(db, "SELECT url, timestamp FROM archived_captures") == [
+        (capture.url, capture.timestamp)
+    ]
+    assert rows(db, "SELECT count(archived_capture_id) FROM sightings") == [(1,)]

@@ -8,16 +8,30 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
-from newsarchive.warc import WarcFile, read_pages
+from newsarchive.items import WarcRecord
+from newsarchive.warc import WarcFile, payload_digest, read_body, read_pages
 
 PAGE = "<html><body><h2><a href='/a/'>Perú decide</a></h2></body></html>".encode()
 
 
-def exchange(warc: WarcFile, number: int, body: bytes, headers: list[tuple[str, str]]) -> int:
-    return warc.write_exchange(
+def exchange(
+    warc: WarcFile,
+    number: int,
+    body: bytes,
+    headers: list[tuple[str, str]],
+    original: WarcRecord | None = None,
+) -> int:
+    record = WarcRecord(
         url=f"https://news.example.org/tag/peru/page/{number}/",
-        fetched_at=datetime(2024, 8, 1, 12, 0, number, 123456, tzinfo=UTC),
+        date=datetime(2024, 8, 1, 12, 0, number, 123456, tzinfo=UTC),
+        record_id=f"<urn:uuid:00000000-0000-0000-0000-00000000000{number}>",
+        payload_digest=payload_digest(body),
+        original=original,
+    )
+    return warc.write_exchange(
+        record=record,
         request_line=f"GET /tag/peru/page/{number}/",
         request_headers=[("Host", "news.example.org"), ("User-Agent", "newsarchive/test")],
         status_line="200 OK",
@@ -75,3 +89,31 @@ def test_an_existing_file_is_never_overwritten(tmp_path: Path) -> None:
     with pytest.raises(FileExistsError):
         WarcFile(path)
     assert path.read_bytes() == b"kept"
+
+
+def test_a_revisit_names_its_original_and_carries_no_body(tmp_path: Path) -> None:
+    path = tmp_path / "run.warc.gz"
+    warc = WarcFile(path)
+    headers = [("Content-Type", "text/html")]
+    offset = exchange(warc, 1, PAGE, headers)
+    original = WarcRecord(
+        "https://news.example.org/tag/peru/page/1/",
+        datetime(2024, 8, 1, 12, 0, 1, 123456, tzinfo=UTC),
+        "<urn:uuid:00000000-0000-0000-0000-000000000001>",
+        payload_digest(PAGE),
+    )
+    exchange(warc, 2, PAGE, headers, original=original)
+    warc.close()
+    response, revisit = read_pages(path)
+    assert (response.refers_to, revisit.refers_to) == (None, original.record_id)
+    assert revisit.body == b"" and revisit.page_number == 2
+    assert read_body(path, offset) == PAGE
+    with path.open("rb") as stream:
+        records = [r for r in ArchiveIterator(stream) if r.rec_type == "revisit"]
+    (record,) = records
+    headers = record.rec_headers
+    assert headers.get_header("WARC-Refers-To-Target-URI") == original.url
+    assert headers.get_header("WARC-Refers-To-Date") == "2024-08-01T12:00:01.123456Z"
+    assert headers.get_header("WARC-Profile").endswith("/revisit/identical-payload-digest")
+    digests = [v for k, v in headers.headers if k == "WARC-Payload-Digest"]
+    assert digests == [payload_digest(PAGE)]

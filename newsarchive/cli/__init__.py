@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from newsarchive import __version__
 from newsarchive.cli import (
+    backfill,
     browse,
     coverage,
     crawl,
@@ -39,6 +40,7 @@ WRITE_FAILURES = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 COMMANDS = (
     crawl,
+    backfill,
     runs,
     coverage,
     history,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from newsarchive.cli.errors import CLIError
@@ -119,10 +120,10 @@ def crawl_options(args: argparse.Namespace) -> CrawlOptions:
     return options
 
 
-def exit_status(result: CrawlResult) -> int:
-    """`outcome` as a number, for crawls whose errors were reported already."""
+def exit_status(result: CrawlResult, judge: Callable[[CrawlResult], int] | None = None) -> int:
+    """`outcome` (or `judge`) as a number, for crawls whose errors were reported already."""
     try:
-        return outcome(result)
+        return (judge or outcome)(result)
     except CLIError as error:
         print(f"newsarchive: error: {error}", file=sys.stderr)
         return error.code

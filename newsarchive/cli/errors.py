@@ -25,6 +25,7 @@ class CLIError(Exception):
     FRONTIER = 12
     WARC_FAILED = 13
     BAD_ARCHIVE = 14
+    WEB_ARCHIVE = 15  # backfill: the CDX API failed, or the web archive asked us to stop (429)
 
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)

@@ -15,7 +15,8 @@ from newsarchive.views.export import FIELDS, FORMATS
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "export",
-        help="write archived stories as jsonl, json or csv, or a citable dataset bundle",
+        help="write archived stories as jsonl, json or csv, a citable dataset bundle, or the "
+        "runs' pages as a WACZ package",
         description=(
             "Write archived stories as JSON lines, JSON or CSV, streamed in constant memory. "
             "CSV cells starting with = + - @ tab or CR get a leading ' so spreadsheets do "
@@ -28,6 +29,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--bundle", metavar="DIR",
         help="write a citable dataset: data, datapackage.json, runs.json, SHA256SUMS",
+    )  # fmt: skip
+    parser.add_argument(
+        "--wacz", metavar="FILE",
+        help="write the runs' WARC files as a WACZ package for replay tools (with --run, --tag)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--run", dest="runs", action="append", type=int, default=[], metavar="ID",
+        help="--wacz: only this run's pages (repeatable; default: every run with WARC files)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--warc-dir", dest="warc_dirs", action="append", default=[], type=Path, metavar="DIR",
+        help="--wacz: also look here for WARC files that were moved (repeatable)",
     )  # fmt: skip
     parser.add_argument("--force", action="store_true", help="replace an existing output")
     parser.add_argument(
@@ -46,6 +59,10 @@ def handle(args: argparse.Namespace) -> int:
     from newsarchive.views.bundle import write_bundle
     from newsarchive.views.export import encoding, export_file, write_stories
 
+    if args.wacz:
+        return wacz(args)
+    if args.runs or args.warc_dirs:
+        raise CLIError("--run and --warc-dir go with --wacz", CLIError.USAGE)
     fmt = args.format or ("csv" if args.excel or args.bundle else None)
     if fmt is None:
         raise CLIError("choose a --format: jsonl, json or csv", CLIError.USAGE)
@@ -92,3 +109,35 @@ def parse_fields(text: str | None) -> tuple[str, ...]:
     if len(set(fields)) != len(fields):
         raise CLIError("--fields names a field twice", CLIError.USAGE)
     return fields
+
+
+def wacz(args: argparse.Namespace) -> int:
+    """`export --wacz FILE`: the runs' listing pages as a WACZ package."""
+    from newsarchive.views.wacz import NothingToPack, WaczError, WarcMissing, write_wacz
+
+    others = {
+        "--format": args.format, "--output": args.output, "--bundle": args.bundle,
+        "--fields": args.fields, "--excel": args.excel, "--site": args.sites,
+        "--since": args.since, "--until": args.until, "--first-seen": args.first_seen,
+    }  # fmt: skip
+    given = [name for name, value in others.items() if value]
+    if given:
+        raise CLIError(f"--wacz takes --run and --tag, not {given[0]}", CLIError.USAGE)
+    with open_archive(args) as archive, writing(args.wacz):
+        try:
+            made = write_wacz(
+                archive, Path(args.wacz), run_ids=args.runs, tags=args.tags,
+                search_dirs=args.warc_dirs, force=args.force,
+            )  # fmt: skip
+        except NothingToPack as error:
+            raise CLIError(str(error), CLIError.USAGE) from None
+        except WarcMissing as error:
+            raise CLIError(str(error), CLIError.MISSING_WARC) from None
+        except WaczError as error:
+            raise CLIError(str(error), CLIError.OUTPUT) from None
+    runs = ", ".join(map(str, made.runs))
+    print(
+        f"Wrote {made.path}: {made.pages} listing page(s) of run(s) {runs}, "
+        f"{len(made.warc_files)} WARC file(s)"
+    )
+    return 0

@@ -76,12 +76,26 @@ def render(found: Timeline) -> list[str]:
             lines.append("  never seen on page 1")
     lines += ["", "Sightings"]
     for s in found.sightings:
-        where = f"{s['warc_file']} @ {s['warc_offset']}" if s["warc_file"] else "no WARC record"
         lines.append(
             f"  {_when(s['seen_at'])}  run {s['run_id']}  {s['tag'] or '-'}  "
-            f"page {s['page_number']} #{s['position']}  {where}"
+            f"page {s['page_number']} #{s['position']}  {_bytes(s)}"
         )
+        if s["replay_url"]:
+            lines.append(f"    captured by a web archive, read from {s['replay_url']}")
     return lines
+
+
+def _bytes(sighting: dict) -> str:
+    """Where a sighting's page is: its WARC record, and the response a revisit stands for."""
+    if not sighting["warc_file"]:
+        return "no WARC record"
+    where = f"{sighting['warc_file']} @ {sighting['warc_offset']}"
+    if sighting["warc_record"] == "revisit" and sighting["original_warc_file"]:
+        where += (
+            f" (unchanged: revisit of {sighting['original_warc_file']}"
+            f" @ {sighting['original_warc_offset']})"
+        )
+    return where
 
 
 def _when(moment: datetime | None) -> str:

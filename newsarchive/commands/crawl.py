@@ -1,7 +1,8 @@
 """`scrapy crawl`, ending as `newsarchive crawl` does: its exit status and one-line message.
 
 Scrapy's own command exits 0 whatever the run's outcome; cron jobs that call `scrapy crawl tag`
-need to know when the archive was locked, a start URL failed or no stories were found.
+(or `scrapy crawl backfill`) need to know when the archive was locked, a start URL failed or no
+stories were found.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
+from newsarchive.cli.backfill import backfill_outcome
 from newsarchive.cli.crawl import exit_status, warn_low_confidence
 from newsarchive.cli.errors import CLIError
 from newsarchive.crawl.api import result_of
@@ -31,7 +33,8 @@ class Command(ScrapyCrawl):
         try:
             result = result_of(crawler, 0.0)
             warn_low_confidence(result)
-            self.exitcode = exit_status(result)
+            judge = backfill_outcome if result.backfill is not None else None
+            self.exitcode = exit_status(result, judge)
         except ArchiveLocked as error:
             print(f"newsarchive: error: {error}", file=sys.stderr)
             self.exitcode = CLIError.LOCKED

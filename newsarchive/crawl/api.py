@@ -13,10 +13,11 @@ from scrapy import Spider
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
-from newsarchive.crawl.options import CrawlOptions
+from newsarchive.crawl.options import BackfillOptions, CrawlOptions
 from newsarchive.logs import one_line_logging
 from newsarchive.runtime.recorder import RunRecorder
 from newsarchive.settings import user_agent
+from newsarchive.spiders.backfill import BackfillSpider, Selection
 from newsarchive.spiders.tag import TagSpider
 from newsarchive.status import FEED_PROBLEMS
 from newsarchive.storage import Shortfall
@@ -54,6 +55,8 @@ class CrawlResult:
     warc_error: str | None = None
     # Listing pages whose stories were all of low confidence: likely a layout misread.
     low_confidence_pages: list[str] = field(default_factory=list)
+    # A backfill's captures: how many were listed, read before, fetched, and what failed.
+    backfill: Selection | None = None
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -83,6 +86,22 @@ def crawl(options: CrawlOptions) -> CrawlResult:
         return in_new_process(crawl, options)
     process = CrawlerProcess(options.to_settings())
     return run_spider(process, TagSpider, one_line=not options.log_file, urls=list(options.urls))
+
+
+def backfill(options: BackfillOptions) -> CrawlResult:
+    """Backfill tag listings from a web archive's captures of their pages; blocks until done.
+
+    A run like a crawl's (lock, run record, WARC file, statuses), of mode `backfill`; its result
+    carries the capture selection. Captures a backfill has read before are left out, so running
+    it again after an interruption goes on where it stopped.
+    """
+    options.check()
+    if _reactor_used:
+        return in_new_process(backfill, options)
+    process = CrawlerProcess(options.to_settings())
+    return run_spider(
+        process, BackfillSpider, one_line=not options.log_file, urls=list(options.urls)
+    )
 
 
 def run_spider(
@@ -134,6 +153,7 @@ def result_of(crawler: Crawler, seconds: float) -> CrawlResult:
         store_failed=state.store_failed,
         warc_error=_reason(recorder.warc.error) if recorder.warc and recorder.warc.error else None,
         low_confidence_pages=list(state.low_confidence_pages),
+        backfill=crawler.spider.selection if isinstance(crawler.spider, BackfillSpider) else None,
     )
 
 

@@ -1,7 +1,8 @@
 """What a crawl is asked to do: one object from the command line (or Python) to the crawler.
 
 `CrawlOptions.to_settings()` is the one translation into Scrapy settings; `--jobs` hands the
-whole object to its processes as JSON. Kept free of heavy imports until settings are built.
+whole object to its processes as JSON. `BackfillOptions` asks the same of a backfill, through
+the options the two share. Kept free of heavy imports until settings are built.
 """
 
 from __future__ import annotations
@@ -115,3 +116,82 @@ class CrawlOptions:
     @classmethod
     def from_json(cls, text: str) -> CrawlOptions:
         return cls(**json.loads(text))
+
+
+@dataclass(frozen=True, slots=True)
+class BackfillOptions:
+    """A backfill of `urls` (tag-listing pages) from a web archive's captures into `db`.
+
+    `cdx` and `replay` name the web archive (default: the Internet Archive's CDX API and replay
+    prefix); `since`/`until` bound the capture times (a date, or an ISO 8601 date-time);
+    `max_captures` caps the captures per start URL, spread over the period.
+    """
+
+    urls: tuple[str, ...]
+    db: str | None = None
+    since: str | None = None
+    until: str | None = None
+    cdx: str | None = None
+    replay: str | None = None
+    max_captures: int | None = None
+    warc: bool = True
+    warc_dir: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    progress: bool = False
+    log_file: str | None = None
+    profiles: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "urls", tuple(dict.fromkeys(self.urls)))
+        object.__setattr__(self, "profiles", tuple(self.profiles))
+
+    def as_crawl(self) -> CrawlOptions:
+        """The options a backfill shares with a crawl (archive, WARC, logging, profiles)."""
+        return CrawlOptions(
+            urls=self.urls, db=self.db, warc=self.warc, warc_dir=self.warc_dir,
+            settings=self.settings, progress=self.progress, log_file=self.log_file,
+            profiles=self.profiles,
+        )  # fmt: skip
+
+    def check(self) -> None:
+        """Raise OptionError for options no backfill can run with."""
+        self.as_crawl().check()
+        for name in ("cdx", "replay"):
+            value = getattr(self, name)
+            if value is not None and not is_web_url(value):
+                raise OptionError(f"--{name} is not an http(s) URL: {value}")
+        if self.max_captures is not None and self.max_captures < 1:
+            raise OptionError("--max-captures must be at least 1")
+        from newsarchive.cdx import parse_moment, stamp
+
+        bounds = {}
+        for name in ("since", "until"):
+            try:
+                bounds[name] = parse_moment(getattr(self, name))
+            except ValueError:
+                raise OptionError(
+                    f"--{name} must be a date like 2019-07-31 or a date-time like "
+                    f"2019-07-31T18:00, not {getattr(self, name)!r}"
+                ) from None
+        since, until = bounds["since"], bounds["until"]
+        if since and until and stamp(since) > stamp(until, end=True):
+            raise OptionError(f"--since {self.since} is after --until {self.until}")
+
+    def overrides(self) -> dict[str, Any]:
+        """The settings these options stand for, on top of `settings`."""
+        optional = {
+            "NEWSARCHIVE_CDX_API": self.cdx,
+            "NEWSARCHIVE_REPLAY_PREFIX": self.replay,
+            "NEWSARCHIVE_SINCE": self.since,
+            "NEWSARCHIVE_UNTIL": self.until,
+            "NEWSARCHIVE_MAX_CAPTURES": self.max_captures,
+        }
+        named = {name: value for name, value in optional.items() if value is not None}
+        return self.as_crawl().overrides() | named | self.settings
+
+    def to_settings(self) -> Settings:
+        """The backfill's Scrapy settings: the project's and these options (no job folder: a
+        backfill resumes by leaving out the captures the archive has read)."""
+        from newsarchive.crawl.api import project_settings
+
+        return project_settings(self.overrides())

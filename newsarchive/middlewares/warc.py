@@ -5,7 +5,9 @@ robots.txt that names them, each with the fields of its WARC metadata record (a 
 start URL and page number; a feed's kind). The middleware sits next to the downloader, so it
 sees the response before decompression and redirects, as it came over the wire. The run's
 `WarcRecording` writes it on the writer thread; the response's `Capture` travels with it to the
-spider, which hands it to every story of the page.
+spider, which hands it to every story of the page. A web archive's capture (a backfill's request
+carries its `ArchivedCapture`) is recorded as the page at its original URL and capture time, and
+only when the web archive replayed it (200).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from newsarchive.runtime.recorder import RunRecorder
 RECORD = "newsarchive_record"  # the WARC metadata fields: {"start-url": ..., "page-number": ...}
 CAPTURE = "newsarchive_capture"  # the response's newsarchive.items.Capture
 FETCHED_AT = "newsarchive_fetched_at"  # ISO time also written as the record's WARC-Date
+ARCHIVED = "newsarchive_archived"  # set by the backfill spider: the ArchivedCapture replayed
 # Request headers that carry credentials (from a start URL's user:password@): never recorded.
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization"})
 
@@ -51,11 +54,22 @@ class WarcRecorder:
         if writer.busy():  # the disk is behind: hold this response until it catches up
             await maybe_deferred_to_future(writer.drained())
         fetched_at = datetime.now(UTC)
+        archived = request.meta.get(ARCHIVED)
+        if archived is None:
+            url, date = request.url, fetched_at
+            request_line = f"{request.method} {_target(request.url)}"
+            request_headers = [("Host", urlsplit(request.url).netloc), *_request_headers(request)]
+        elif response.status == 200:
+            # Nothing was sent to the original URL: the metadata record says where it came from.
+            url, date, request_line, request_headers = (
+                archived.url, archived.captured_at, None, []
+            )  # fmt: skip
+            fields = fields | {"replayed-from": response.url, "replayed-at": fetched_at.isoformat()}
+        else:
+            return response  # the web archive's redirect or error is not the page
         exchange = dict(
-            url=request.url,
-            fetched_at=fetched_at,
-            request_line=f"{request.method} {_target(request.url)}",
-            request_headers=[("Host", urlsplit(request.url).netloc), *_request_headers(request)],
+            request_line=request_line,
+            request_headers=request_headers,
             status_line=f"{response.status} {_reason(response.status)}",
             protocol=response.protocol or "HTTP/1.1",
             response_headers=_headers(response.headers),
@@ -64,8 +78,8 @@ class WarcRecorder:
             # A download stopped at its bound (a huge feed): the record says it is cut short.
             truncated="length" if "download_stopped" in response.flags else None,
         )
-        request.meta[CAPTURE] = self.recording.record(exchange)
-        request.meta[FETCHED_AT] = fetched_at.isoformat()
+        request.meta[CAPTURE] = await self.recording.record(url, date, response.status, exchange)
+        request.meta[FETCHED_AT] = date.isoformat()
         self.crawler.stats.inc_value("newsarchive/warc_records")
         return response
 

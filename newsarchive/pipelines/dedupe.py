@@ -1,6 +1,7 @@
 """Drop a story already seen under the same tag in this run (pages shift while we crawl).
 
-The same story under another tag passes: the archive must learn the second tag.
+The same story under another tag passes: the archive must learn the second tag. So does the
+same story on another of a web archive's captures: each capture is a sighting at its own time.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from newsarchive.items import ListingPage
 class DedupePipeline:
     def __init__(self, stats: StatsCollector) -> None:
         self.stats = stats
-        self.seen: set[tuple[str, str | None]] = set()
+        self.seen: set[tuple[str, str | None, str | None]] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
@@ -27,7 +28,7 @@ class DedupePipeline:
     def process_item(self, page: ListingPage) -> ListingPage:
         kept = []
         for story in page.stories:
-            key = (story.url, story.tag)
+            key = (story.url, story.tag, story.archived.timestamp if story.archived else None)
             if key in self.seen:
                 self.stats.inc_value("newsarchive/dropped/duplicate")
             else:

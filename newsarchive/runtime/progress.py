@@ -47,8 +47,9 @@ class Progress:
     def show(self) -> None:
         state = self.state
         rate = state.pages / max(time.monotonic() - self.started, 1e-9)
+        planned = f"/{state.pages_planned}" if state.pages_planned else ""
         line = (
-            f"pages {state.pages} · stories new {state.stories_new}"
+            f"pages {state.pages}{planned} · stories new {state.stories_new}"
             f" / already archived {state.stories_existing}"
             f" · tag {state.current_tag or '-'} · {rate:.1f} pages/s"
         )

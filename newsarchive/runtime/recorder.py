@@ -28,7 +28,7 @@ from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
-from newsarchive.items import ListingPage
+from newsarchive.items import ArchivedCapture, ListingPage
 from newsarchive.runtime.provenance import WarcRecording
 from newsarchive.runtime.signals import batch_stored
 from newsarchive.runtime.state import RunState
@@ -51,6 +51,8 @@ RECORDED_SETTINGS = (
     "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_TIMEOUT", "RETRY_TIMES", "NEWSARCHIVE_MAX_PAGES",
     "NEWSARCHIVE_FULL", "NEWSARCHIVE_STOP_AFTER", "NEWSARCHIVE_WARC", "NEWSARCHIVE_WARC_DIR",
     "NEWSARCHIVE_FEEDS", "NEWSARCHIVE_FEED_MAXSIZE", "NEWSARCHIVE_FEED_MAX_ENTRIES",
+    "NEWSARCHIVE_CDX_API", "NEWSARCHIVE_REPLAY_PREFIX", "NEWSARCHIVE_SINCE", "NEWSARCHIVE_UNTIL",
+    "NEWSARCHIVE_MAX_CAPTURES",
 )  # fmt: skip
 
 
@@ -113,7 +115,7 @@ class RunRecorder:
             self.archive = None
             raise CloseSpider("cannot_start") from None
         if self.warc is not None:
-            self.warc.run_id = self.state.run_id
+            self.warc.run_id, self.warc.archive = self.state.run_id, self.archive
         self.crawler.stats.set_value("newsarchive/run_id", self.state.run_id)
 
     def recorded_settings(self) -> dict[str, Any]:
@@ -130,6 +132,17 @@ class RunRecorder:
         """Which of these story URLs the archive holds under the (site, name) `tag` (looked up
         off the reactor)."""
         return deferToThread(self.archive.read.known_urls, urls, tag)
+
+    def captures_read(self, urls: Sequence[str]) -> Deferred:
+        """(url, timestamp) of the web archive captures of these URLs read before (off the
+        reactor)."""
+        return deferToThread(self.archive.provenance.captures_read, urls)
+
+    def note_capture(self, capture: ArchivedCapture) -> Deferred:
+        """Record a capture read that listed no story, so a later backfill skips it."""
+        return self.writer.submit(
+            self.archive.provenance.note_captures, self.state.run_id, [capture]
+        )
 
     def store(self, pages: list[ListingPage]) -> Deferred:
         """Write a batch of listing pages on the writer thread, after their WARC records."""
@@ -224,7 +237,7 @@ class RunRecorder:
         if state.start_failures and not state.pages:
             return RunStatus.FAILED
         if not state.sightings:
-            return RunStatus.NO_STORIES
+            return RunStatus.FINISHED if state.up_to_date else RunStatus.NO_STORIES
         if state.start_failures or state.page_failures:
             return RunStatus.PARTIAL
         return RunStatus.FINISHED

@@ -33,6 +33,10 @@ class RunState:
     # because stories could not be written; the message is safe to show.
     error: Exception | None = None
     store_failed: bool = False
+    # Pages the run means to fetch, when known up front (a backfill's captures), for progress.
+    pages_planned: int | None = None
+    # A backfill found every capture it selected in the archive already: nothing to fetch.
+    up_to_date: bool = False
     shortfalls: list[Shortfall] = field(default_factory=list)
     # Listing pages whose stories were all of low confidence: likely a layout misread.
     low_confidence_pages: list[str] = field(default_factory=list)

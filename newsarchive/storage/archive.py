@@ -8,6 +8,7 @@ with Archive.open(db, create=False) as archive:
     archive.walks     how start URLs were walked, failed pages, the next run's plan (walks.py)
     archive.feeds     a run's feeds and sitemaps, the stories they list        (feeds.py)
     archive.coverage  how complete each start URL's listing is                 (coverage.py)
+    archive.provenance  the WARC record index, web archive captures read       (provenance.py)
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from newsarchive.storage.errors import BadArchive, DatabaseError, SchemaOutdated
 from newsarchive.storage.feeds import Feeds
 from newsarchive.storage.lock import archive_lock_key
 from newsarchive.storage.overview import Overview
+from newsarchive.storage.provenance import ProvenanceIndex
 from newsarchive.storage.read import StoryReader
 from newsarchive.storage.runs import Runs
 from newsarchive.storage.schema import metadata
@@ -68,6 +70,7 @@ class Archive:
         self.walks = Walks(engine)
         self.feeds = Feeds(engine)
         self.coverage = Coverage(engine)
+        self.provenance = ProvenanceIndex(engine)
 
     @classmethod
     def open(

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Table, select
 
 from newsarchive.slugs import tag_slug
-from newsarchive.storage.schema import tags
+from newsarchive.storage.schema import tags, warc_files
 
 T = TypeVar("T")
 # SQLAlchemy's SQLite DateTime storage format: what its readers parse back.
@@ -126,3 +126,15 @@ def tag_ids(conn: Connection, wanted: Iterable[tuple[str, str]]) -> dict[tuple[s
             )
             found.update(((site, slug), id_) for slug, id_ in conn.execute(query))
     return {key: found[(key[0], slug)] for key, slug in slugs.items()}
+
+
+def warc_file_ids(conn: Connection, run_id: int, paths: set[str]) -> dict[str, int]:
+    """The ids of these WARC files, recording those the archive does not have yet for the run."""
+    if not paths:
+        return {}
+    insert_many(
+        conn, warc_files, ("run_id", "path"), [(run_id, path) for path in sorted(paths)],
+        ignore_conflicts=True,
+    )  # fmt: skip
+    query = select(warc_files.c.path, warc_files.c.id).where(warc_files.c.path.in_(paths))
+    return {path: id_ for path, id_ in conn.execute(query)}

@@ -24,7 +24,7 @@ from newsarchive.slugs import tag_slug
 from newsarchive.status import FEED_READ
 from newsarchive.storage import bulk
 from newsarchive.storage.schema import feed_fetches, feed_sightings, stories, tags
-from newsarchive.storage.write import _seen, _warc_ids
+from newsarchive.storage.write import _seen
 
 SIGHTING_COLUMNS = (
     "fetch_id", "run_id", "url", "tag_id", "position", "seen_at", "title", "published_at",
@@ -57,7 +57,7 @@ class Feeds:
             tag_ids = bulk.tag_ids(conn, {(f.site, f.tag) for f in fetches if f.tag})
             site_tags = _site_tags(conn, {f.site for f in fetches if f.kind == "sitemap"})
             known = _known(conn, [e.url for f in fetches if f.kind == "sitemap" for e in f.entries])
-            warc_ids = _warc_ids(
+            warc_ids = bulk.warc_file_ids(
                 conn, run_id, {f.capture.warc_file for f in fetches if _recorded(f)}
             )
             rows = []

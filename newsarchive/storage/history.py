@@ -61,8 +61,16 @@ def timeline(read: StoryReader, url: str) -> Timeline | None:
         if front:
             presence.first_on_front_at = front[0]["seen_at"]
             presence.last_on_front_at = front[-1]["seen_at"]
-            last_run = front[-1]["run_id"]
-            later = [w for w in walks if w["tag_id"] == tag_id and w["run_id"] > last_run]
+            # Walks that began after its last time on page 1: a backfill's sightings come from
+            # captures older than the runs before it, so time decides, not the run's number.
+            last = front[-1]
+            later = [
+                w
+                for w in walks
+                if w["tag_id"] == tag_id
+                and w["run_id"] != last["run_id"]
+                and w["started_at"] > last["seen_at"]
+            ]
             if later:
                 presence.left_front_at, presence.left_front_run = (
                     later[0]["started_at"], later[0]["run_id"]

@@ -6,14 +6,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, and_, func, select
+from sqlalchemy.orm import aliased
 
+from newsarchive.status import WalkMode
 from newsarchive.storage import bulk, search
 from newsarchive.storage.clauses import story_clauses
 from newsarchive.storage.columns import FIELDS
 from newsarchive.storage.errors import SearchSyntaxError
 from newsarchive.storage.history import Timeline, timeline
 from newsarchive.storage.schema import (
+    archived_captures,
     crawl_runs,
     listing_walks,
     sightings,
@@ -22,6 +25,7 @@ from newsarchive.storage.schema import (
     story_versions,
     tags,
     warc_files,
+    warc_records,
 )
 from newsarchive.storage.selection import Cells, StoryFilter
 from newsarchive.storage.story_rows import story_query, stream, tag_list
@@ -119,7 +123,11 @@ class StoryReader:
             return [row._asdict() for row in conn.execute(query)]
 
     def sightings(self, story_id: int) -> list[dict[str, Any]]:
-        """Every sighting of a story, oldest first, with its tag and WARC record."""
+        """Every sighting of a story, oldest first, with its tag and WARC record: for a revisit
+        record, also the response record holding the bytes; for a web archive's capture (a
+        backfill), where it was replayed from."""
+        record, original = aliased(warc_records), aliased(warc_records)
+        original_file = aliased(warc_files)
         query = (
             select(
                 sightings.c.run_id,
@@ -132,8 +140,25 @@ class StoryReader:
                 tags.c.site.label("tag_site"),
                 warc_files.c.path.label("warc_file"),
                 sightings.c.warc_offset,
+                record.c.kind.label("warc_record"),
+                original_file.c.path.label("original_warc_file"),
+                original.c.warc_offset.label("original_warc_offset"),
+                archived_captures.c.replay_url,
             )
-            .select_from(sightings.outerjoin(tags).outerjoin(warc_files))
+            .select_from(
+                sightings.outerjoin(tags)
+                .outerjoin(warc_files)
+                .outerjoin(
+                    record,
+                    and_(
+                        record.c.warc_file_id == sightings.c.warc_file_id,
+                        record.c.warc_offset == sightings.c.warc_offset,
+                    ),
+                )
+                .outerjoin(original, original.c.id == record.c.original_id)
+                .outerjoin(original_file, original_file.c.id == original.c.warc_file_id)
+                .outerjoin(archived_captures)
+            )
             .where(sightings.c.story_id == story_id)
             .order_by(sightings.c.seen_at, sightings.c.id)
         )
@@ -141,12 +166,17 @@ class StoryReader:
             return [row._asdict() for row in conn.execute(query)]
 
     def tag_walks(self, tag_ids: Iterable[int]) -> list[dict[str, Any]]:
-        """The runs that walked each of these tags, oldest first: tag_id, run_id, started_at."""
+        """The runs that walked each of these tags' live pages, oldest first: tag_id, run_id,
+        started_at."""
         query = (
             select(listing_walks.c.tag_id, crawl_runs.c.id.label("run_id"), crawl_runs.c.started_at)
             .select_from(listing_walks.join(crawl_runs))
-            .where(listing_walks.c.tag_id.in_(list(tag_ids)), listing_walks.c.pages > 0)
-            .order_by(crawl_runs.c.id)
+            .where(
+                listing_walks.c.tag_id.in_(list(tag_ids)),
+                listing_walks.c.pages > 0,
+                listing_walks.c.mode != WalkMode.BACKFILL,  # the live pages' walks
+            )
+            .order_by(crawl_runs.c.started_at, crawl_runs.c.id)
         )
         with self.engine.connect() as conn:
             return [row._asdict() for row in conn.execute(query)]

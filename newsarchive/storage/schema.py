@@ -154,6 +154,40 @@ warc_files = Table(
     Column("path", Text, nullable=False, unique=True),
 )
 
+# Each response or revisit record of a listing page in the WARC files, so that a page whose
+# payload has not changed since the last record of its URL is written as a revisit of it.
+warc_records = Table(
+    "warc_records",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("warc_file_id", ForeignKey("warc_files.id", ondelete="CASCADE"), nullable=False),
+    Column("warc_offset", Integer, nullable=False),
+    Column("kind", String(10), nullable=False),  # response or revisit
+    Column("url", Text, nullable=False),  # WARC-Target-URI
+    Column("recorded_at", UTCDateTime, nullable=False),  # WARC-Date
+    Column("record_id", String(100), nullable=False),  # WARC-Record-ID
+    Column("payload_digest", String(100), nullable=False),
+    # A revisit's original: the response record whose payload it stands for.
+    Column("original_id", ForeignKey("warc_records.id", ondelete="SET NULL")),
+    UniqueConstraint("warc_file_id", "warc_offset", name="uq_warc_records_file_offset"),
+)
+Index("ix_warc_records_url", warc_records.c.url, warc_records.c.id)
+Index("ix_warc_records_record_id", warc_records.c.record_id)
+
+# Captures of listing pages by a public web archive that a backfill read (one per capture).
+archived_captures = Table(
+    "archived_captures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", ForeignKey("crawl_runs.id", ondelete="SET NULL")),
+    Column("url", Text, nullable=False),  # the original URL, as the web archive names it
+    Column("timestamp", String(14), nullable=False),  # the web archive's capture timestamp
+    Column("captured_at", UTCDateTime, nullable=False),
+    Column("replay_url", Text, nullable=False),  # where its original bytes were fetched from
+    Column("digest", String(100)),  # the web archive's payload digest
+    UniqueConstraint("url", "timestamp", name="uq_archived_captures_url_timestamp"),
+)
+
 sightings = Table(
     "sightings",
     metadata,
@@ -168,6 +202,8 @@ sightings = Table(
     # The WARC record (a gzip member starting at this offset) holding the listing page.
     Column("warc_file_id", ForeignKey("warc_files.id", ondelete="SET NULL")),
     Column("warc_offset", Integer),
+    # For a sighting on a web archive's capture (a backfill): that capture.
+    Column("archived_capture_id", ForeignKey("archived_captures.id", ondelete="SET NULL")),
 )
 Index("ix_sightings_story", sightings.c.story_id)
 Index("ix_sightings_run", sightings.c.run_id)

@@ -1,19 +1,26 @@
 """Writing sightings: each batch upserts its stories, links their tags, keeps the values a site
-replaced as versions and records where every story was seen, in one transaction."""
+replaced as versions and records where every story was seen, in one transaction.
+
+A batch's sightings of one story are applied in the order they were made. A crawl's come after
+everything the archive knows of the story; a backfill's may come before it or in between, and
+then take their place in the story's history (`timeline.py`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import pairwise
 
 from sqlalchemy import Connection, Engine, Row, delete, exists, func, select, update
 from sqlalchemy.exc import DBAPIError
 
-from newsarchive.items import Story
+from newsarchive.items import ArchivedCapture, Story
 from newsarchive.storage import bulk, search
 from newsarchive.storage.columns import TRACKED_FIELDS
 from newsarchive.storage.schema import (
+    archived_captures,
     crawl_runs,
     sightings,
     stories,
@@ -21,6 +28,7 @@ from newsarchive.storage.schema import (
     story_versions,
     warc_files,
 )
+from newsarchive.storage.timeline import Period, observe, periods_of
 
 # PostgreSQL errors that abort a batch without fault of its own: another writer's transaction
 # crossed it (deadlock detected, serialization failure). The batch is simply written again.
@@ -37,7 +45,12 @@ NEW_STORY_COLUMNS = (
 KNOWN_STORY_COLUMNS = (*STORY_FIELDS, "first_seen_at", "first_run_id", "last_seen_at")
 SIGHTING_COLUMNS = (
     "story_id", "run_id", "tag_id", "listing_url", "page_number", "position", "seen_at",
-    "warc_file_id", "warc_offset",
+    "warc_file_id", "warc_offset", "archived_capture_id",
+)  # fmt: skip
+CAPTURE_COLUMNS = ("run_id", "url", "timestamp", "captured_at", "replay_url", "digest")
+VERSION_COLUMNS = (
+    "story_id", *TRACKED_FIELDS, "first_seen_at", "last_seen_at", "replaced_at",
+    "replaced_in_run_id",
 )  # fmt: skip
 
 
@@ -120,10 +133,14 @@ class StoryWriter:
         URL order, so two batches wait for each other rather than deadlock (and one that does is
         retried by `store`); a story counts as new only if this writer's insert created it: one
         another writer inserted since the look-up is known, and updated like the others."""
-        latest = dict(sorted({story.url: story for story in batch}.items()))
-        current = _current(conn, latest)
-        fresh = [story for url, story in latest.items() if url not in current]
-        inserted = _insert_stories(conn, run_id, fresh)
+        seen = {value: _seen(value) for value in {s.fetched_at for s in batch}}
+        # Each story's sightings in the order they were made, in URL order.
+        observed: dict[str, list[Story]] = {}
+        for story in sorted(batch, key=lambda s: (s.url, seen[s.fetched_at])):
+            observed.setdefault(story.url, []).append(story)
+        current = _current(conn, observed)
+        fresh = [group[0] for url, group in observed.items() if url not in current]
+        inserted = _insert_stories(conn, run_id, fresh, seen)
         if len(inserted) < len(fresh):
             current |= _current(conn, [s.url for s in fresh if s.url not in inserted])
         result = BatchResult(
@@ -131,7 +148,11 @@ class StoryWriter:
             existing=sum(1 for row in current.values() if row.first_run_id != run_id),
         )
         ids = {url: row.id for url, row in current.items()} | inserted
-        _update_known(conn, run_id, latest, current, replay=replay)
+        # A story inserted from its first sighting here takes its later ones as a known story.
+        again = [url for url in inserted if len(observed[url]) > 1]
+        current |= _current(conn, again)
+        pending = {url: observed[url][1:] if url in inserted else observed[url] for url in current}
+        _update_known(conn, run_id, pending, current, seen, replay=replay)
         tag_ids = bulk.tag_ids(conn, dict.fromkeys((s.site or "", s.tag) for s in batch if s.tag))
         links = {(ids[s.url], tag_ids[(s.site or "", s.tag)]) for s in batch if s.tag}
         bulk.insert_many(
@@ -141,10 +162,9 @@ class StoryWriter:
         recorded = [
             s.capture if s.capture and s.capture.offset is not None else None for s in batch
         ]
-        warc_ids = _warc_ids(conn, run_id, {c.warc_file for c in recorded if c})
-        seen_at = {
-            value: bulk.db_time(conn, _seen(value)) for value in {s.fetched_at for s in batch}
-        }
+        warc_ids = bulk.warc_file_ids(conn, run_id, {c.warc_file for c in recorded if c})
+        capture_ids = capture_rows(conn, run_id, {s.archived for s in batch if s.archived})
+        seen_at = {value: bulk.db_time(conn, moment) for value, moment in seen.items()}
         bulk.insert_many(
             conn,
             sightings,
@@ -160,6 +180,7 @@ class StoryWriter:
                     seen_at[s.fetched_at],
                     warc_ids[capture.warc_file] if capture else None,
                     capture.offset if capture else None,
+                    capture_ids[s.archived] if s.archived else None,
                 )
                 for s, capture in zip(batch, recorded, strict=True)
             ],
@@ -167,7 +188,32 @@ class StoryWriter:
         return result
 
 
-def _insert_stories(conn: Connection, run_id: int, fresh: list[Story]) -> dict[str, int]:
+def capture_rows(
+    conn: Connection, run_id: int, captures: set[ArchivedCapture]
+) -> dict[ArchivedCapture, int]:
+    """The ids of these web archive captures, recording those the archive does not have yet."""
+    if not captures:
+        return {}
+    rows = [
+        (run_id, c.url, c.timestamp, bulk.db_time(conn, c.captured_at), c.replay_url, c.digest)
+        for c in sorted(captures, key=lambda c: (c.url, c.timestamp))
+    ]
+    bulk.insert_many(conn, archived_captures, CAPTURE_COLUMNS, rows, ignore_conflicts=True)
+    wanted = {(c.url, c.timestamp): c for c in captures}
+    found: dict[ArchivedCapture, int] = {}
+    for chunk in bulk.chunks(sorted({c.url for c in captures})):
+        query = select(
+            archived_captures.c.url, archived_captures.c.timestamp, archived_captures.c.id
+        ).where(archived_captures.c.url.in_(chunk))
+        for url, timestamp, id_ in conn.execute(query):
+            if (url, timestamp) in wanted:
+                found[wanted[(url, timestamp)]] = id_
+    return found
+
+
+def _insert_stories(
+    conn: Connection, run_id: int, fresh: list[Story], seen: dict[str | None, datetime]
+) -> dict[str, int]:
     """Insert stories new to the archive and index their text; returns their ids by URL."""
     if not fresh:
         return {}
@@ -175,7 +221,7 @@ def _insert_stories(conn: Connection, run_id: int, fresh: list[Story]) -> dict[s
     before = 0
     if sqlite_file:
         before = conn.execute(select(func.max(stories.c.id))).scalar() or 0
-    times = {value: bulk.db_time(conn, _seen(value)) for value in {s.fetched_at for s in fresh}}
+    times = {value: bulk.db_time(conn, seen[value]) for value in {s.fetched_at for s in fresh}}
     new_rows = [
         (
             s.url,
@@ -225,36 +271,132 @@ def _current(conn: Connection, urls: Iterable[str]) -> dict[str, Row]:
 def _update_known(
     conn: Connection,
     run_id: int,
-    latest: dict[str, Story],
+    observed: dict[str, list[Story]],
     current: dict[str, Row],
+    seen: dict[str | None, datetime],
     *,
     replay: bool,
 ) -> None:
-    """Bring known stories up to date in one executemany; keep replaced values as versions."""
-    updates, replaced = [], []
+    """Bring known stories up to date in one executemany; keep replaced values as versions.
+
+    A single sighting after everything known takes the quick way; several, or one before the
+    story's last sighting, are placed in its history (`_place`). A replayed run corrects values
+    and never adds a version.
+    """
+    updates, replaced, placed = [], [], {}
     for url, row in current.items():
-        story = latest[url]
-        seen = _seen(story.fetched_at)
+        group = observed[url]
+        if not group:
+            continue
+        if not replay and (len(group) > 1 or seen[group[0].fetched_at] < row.last_seen_at):
+            placed[url] = group
+            continue
+        story = group[-1]
+        moment = seen[story.fetched_at]
         values = {name: getattr(row, name) for name in STORY_FIELDS}
-        if seen >= row.last_seen_at:
+        if moment >= row.last_seen_at:
             # A listing that leaves out a field (no teaser this time) does not erase it.
             incoming = {name: getattr(story, name) for name in STORY_FIELDS}
             values |= {name: value for name, value in incoming.items() if value is not None}
             if not replay and any(values[f] != getattr(row, f) for f in TRACKED_FIELDS):
-                replaced.append((row, seen))
-        earlier = seen < row.first_seen_at
+                replaced.append((row, moment))
+        first = seen[group[0].fetched_at]
+        earlier = first < row.first_seen_at
         updates.append(
             (
                 *(values[name] for name in STORY_FIELDS),
-                bulk.db_time(conn, seen if earlier else row.first_seen_at),
+                bulk.db_time(conn, first if earlier else row.first_seen_at),
                 run_id if earlier else row.first_run_id,
-                bulk.db_time(conn, max(seen, row.last_seen_at)),
+                bulk.db_time(conn, max(moment, row.last_seen_at)),
                 row.id,
             )
         )
     if replaced:
         _keep_versions(conn, run_id, replaced)
+    if placed:
+        updates += _place(conn, run_id, placed, current, seen)
     bulk.update_many(conn, stories, KNOWN_STORY_COLUMNS, updates)
+
+
+def _place(
+    conn: Connection,
+    run_id: int,
+    placed: dict[str, list[Story]],
+    current: dict[str, Row],
+    seen: dict[str | None, datetime],
+) -> list[tuple]:
+    """Place sightings in the history of their stories: rewrite each one's versions and return
+    the update of its row (current values, first and last seen)."""
+    ids = [current[url].id for url in placed]
+    versions: dict[int, list[dict]] = {}
+    for chunk in bulk.chunks(ids):
+        query = (
+            select(story_versions)
+            .where(story_versions.c.story_id.in_(chunk))
+            .order_by(story_versions.c.replaced_at, story_versions.c.id)
+        )
+        for version in conn.execute(query):
+            versions.setdefault(version.story_id, []).append(version._asdict())
+    updates, rows = [], []
+    for url, group in placed.items():
+        row = current[url]
+        periods = periods_of(row._asdict(), versions.get(row.id, []), TRACKED_FIELDS)
+        for story in group:
+            shown = {name: getattr(story, name) for name in TRACKED_FIELDS}
+            observe(periods, seen[story.fetched_at], shown, run_id, _sighted(conn, row.id))
+        # The untracked fields follow the newest sighting, when it is newer than the row.
+        values = {name: getattr(row, name) for name in STORY_FIELDS}
+        newest = group[-1]
+        if seen[newest.fetched_at] >= row.last_seen_at:
+            values |= {
+                name: getattr(newest, name)
+                for name in STORY_FIELDS
+                if getattr(newest, name) is not None
+            }
+        values |= periods[-1].values
+        rows += _version_rows(conn, row.id, periods)
+        updates.append(
+            (
+                *(values[name] for name in STORY_FIELDS),
+                bulk.db_time(conn, periods[0].first_seen),
+                periods[0].first_run,
+                bulk.db_time(conn, periods[-1].last_seen),
+                row.id,
+            )
+        )
+    for chunk in bulk.chunks(ids):
+        conn.execute(delete(story_versions).where(story_versions.c.story_id.in_(chunk)))
+    bulk.insert_many(conn, story_versions, VERSION_COLUMNS, rows)
+    return updates
+
+
+def _version_rows(conn: Connection, story_id: int, periods: list[Period]) -> list[tuple]:
+    """The versions of a story with these periods: every period but the last (current) one."""
+    return [
+        (
+            story_id,
+            *(period.values[name] for name in TRACKED_FIELDS),
+            bulk.db_time(conn, period.first_seen),
+            bulk.db_time(conn, period.last_seen),
+            bulk.db_time(conn, following.first_seen),
+            following.first_run,
+        )
+        for period, following in pairwise(periods)
+    ]
+
+
+def _sighted(conn: Connection, story_id: int):
+    """A story's stored sightings (seen_at, run_id), read only if asked for."""
+
+    def read() -> list[tuple[datetime, int]]:
+        query = (
+            select(sightings.c.seen_at, sightings.c.run_id)
+            .where(sightings.c.story_id == story_id)
+            .order_by(sightings.c.seen_at)
+        )
+        return [(at, run) for at, run in conn.execute(query)]
+
+    return read
 
 
 def _keep_versions(conn: Connection, run_id: int, replaced: list[tuple[Row, datetime]]) -> None:
@@ -318,17 +460,6 @@ def _remove_unsighted(conn: Connection, story_ids: set[int]) -> int:
         done = conn.execute(delete(stories).where(stories.c.id.in_(chunk), unsighted))
         removed += done.rowcount
     return removed
-
-
-def _warc_ids(conn: Connection, run_id: int, paths: set[str]) -> dict[str, int]:
-    if not paths:
-        return {}
-    bulk.insert_many(
-        conn, warc_files, ("run_id", "path"), [(run_id, path) for path in paths],
-        ignore_conflicts=True,
-    )  # fmt: skip
-    query = select(warc_files.c.path, warc_files.c.id).where(warc_files.c.path.in_(paths))
-    return {path: id_ for path, id_ in conn.execute(query)}
 
 
 def _seen(value: str | None) -> datetime:

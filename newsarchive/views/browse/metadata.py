@@ -104,6 +104,23 @@ TABLES: dict[str, dict[str, Any]] = {
         "title": "WARC files",
         "description": "The WARC file each crawl run wrote its fetched listing pages to.",
     },
+    "warc_records": {
+        "title": "WARC records",
+        "description": (
+            "Each listing page's record in the WARC files: a response, or a revisit of an "
+            "earlier response with the same payload (the page had not changed)."
+        ),
+        "facets": ["kind"],
+        "sort_desc": "id",
+    },
+    "archived_captures": {
+        "title": "Web archive captures",
+        "description": (
+            "The captures of listing pages by a web archive that backfills read: when each "
+            "was captured and where its bytes were fetched from."
+        ),
+        "sort_desc": "captured_at",
+    },
     "crawl_runs": {
         "title": "Crawl runs",
         "description": "Each crawl: when, what it started from, how it ended, what it found.",
