@@ -6,6 +6,7 @@ with Archive.open(db, create=False) as archive:
     archive.read      stories, search, a story's history, the lean export rows  (read.py)
     archive.overview  totals and coverage for reports                           (overview.py)
     archive.walks     how start URLs were walked, failed pages, the next run's plan (walks.py)
+    archive.articles  article fetches: storing them, choosing what to fetch     (articles.py)
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsarchive.storage import migrations, search
+from newsarchive.storage.articles import Articles
 from newsarchive.storage.checks import Finding, check_archive
 from newsarchive.storage.engine import database_url, display_url, failure, make_engine, sqlite_path
 from newsarchive.storage.errors import DatabaseError, SchemaOutdated, SchemaTooNew
@@ -53,6 +55,7 @@ class Archive:
         self.read = StoryReader(engine)
         self.overview = Overview(engine)
         self.walks = Walks(engine)
+        self.articles = Articles(engine)
 
     @classmethod
     def open(cls, target: str | None = None, *, create: bool = True) -> Archive:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from newsarchive.items import Story
 from newsarchive.storage import bulk, search
+from newsarchive.storage.aliases import aliases_of
 from newsarchive.storage.columns import TRACKED_FIELDS
 from newsarchive.storage.schema import (
     crawl_runs,
@@ -101,6 +102,7 @@ class StoryWriter:
         URL order, so two batches wait for each other rather than deadlock (and one that does is
         retried by `store`); a story counts as new only if this writer's insert created it: one
         another writer inserted since the look-up is known, and updated like the others."""
+        _resolve_aliases(conn, batch)
         latest = dict(sorted({story.url: story for story in batch}.items()))
         current = _current(conn, latest)
         fresh = [story for url, story in latest.items() if url not in current]
@@ -122,7 +124,7 @@ class StoryWriter:
         recorded = [
             s.capture if s.capture and s.capture.offset is not None else None for s in batch
         ]
-        warc_ids = _warc_ids(conn, run_id, {c.warc_file for c in recorded if c})
+        warc_ids = warc_file_ids(conn, run_id, {c.warc_file for c in recorded if c})
         seen_at = {
             value: bulk.db_time(conn, _seen(value)) for value in {s.fetched_at for s in batch}
         }
@@ -146,6 +148,14 @@ class StoryWriter:
             ],
         )
         return result
+
+
+def _resolve_aliases(conn: Connection, batch: Sequence[Story]) -> None:
+    """Give stories listed under another URL of an archived story (an alias: see
+    storage/articles.py) that story's URL."""
+    aliases = aliases_of(conn, {story.url for story in batch})
+    for story in batch:
+        story.url = aliases.get(story.url, story.url)
 
 
 def _insert_stories(conn: Connection, run_id: int, fresh: list[Story]) -> dict[str, int]:
@@ -264,7 +274,7 @@ def _keep_versions(conn: Connection, run_id: int, replaced: list[tuple[Row, date
     )
 
 
-def _warc_ids(conn: Connection, run_id: int, paths: set[str]) -> dict[str, int]:
+def warc_file_ids(conn: Connection, run_id: int, paths: set[str]) -> dict[str, int]:
     if not paths:
         return {}
     bulk.insert_many(
