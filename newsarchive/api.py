@@ -7,9 +7,9 @@ loads the crawler too; a script that only reads an archive can import from `news
 and `newsarchive.views` instead.
 """
 
-from newsarchive.crawl.api import CrawlResult, crawl
-from newsarchive.crawl.options import CrawlOptions, OptionError
-from newsarchive.status import RunStatus, WalkEnd, WalkMode
+from newsarchive.crawl.api import CrawlResult, crawl, fetch_articles
+from newsarchive.crawl.options import ArticleOptions, CrawlOptions, OptionError
+from newsarchive.status import ArticleChange, ArticleStatus, RunStatus, WalkEnd, WalkMode
 from newsarchive.storage import (
     Archive,
     ArchiveLocked,
@@ -32,6 +32,9 @@ __all__ = [
     "FORMATS",
     "Archive",
     "ArchiveLocked",
+    "ArticleChange",
+    "ArticleOptions",
+    "ArticleStatus",
     "Bundle",
     "BundleExists",
     "Cells",
@@ -48,6 +51,7 @@ __all__ = [
     "WalkMode",
     "crawl",
     "export_file",
+    "fetch_articles",
     "lock_archive",
     "write_bundle",
     "write_report",

@@ -65,6 +65,8 @@ def _run_pages(located: dict[str, Path | None], result: RunReparse) -> Iterator[
     """Each listing page the run's WARC files hold, extracted again."""
     for recorded, path in located.items():
         for page in read_pages(path):
+            if page.article:
+                continue  # articles are no listing pages
             response = _response(page)
             if response is None:
                 continue

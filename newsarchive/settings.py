@@ -65,6 +65,8 @@ EXTENSIONS = {
     "newsarchive.runtime.checkpoint.Checkpoint": 200,
     "newsarchive.runtime.progress.Progress": 500,
     "newsarchive.runtime.crawldelay.CrawlDelay": 510,
+    # Follows the stories of stored listing pages to their articles (with NEWSARCHIVE_ARTICLES).
+    "newsarchive.spiders.articles.ArticleFollower": 600,
 }
 # `scrapy crawl` ends with the exit status and message `newsarchive crawl` gives.
 COMMANDS_MODULE = "newsarchive.commands"
@@ -123,3 +125,14 @@ NEWSARCHIVE_LEASE_SECONDS = 60.0
 NEWSARCHIVE_JOB_TTL = 3 * 24 * 3600
 NEWSARCHIVE_IDLE_EXIT = 0.0
 NEWSARCHIVE_HOST_INTERVAL: float | None = None
+
+# Articles (`crawl --articles`, `newsarchive articles`): each listed story's article page is
+# fetched once, through the same robots.txt, delay, AutoThrottle and per-site slot as listings;
+# at most MAX_ARTICLES article pages per run, none larger than ARTICLE_MAXSIZE bytes. One that
+# failed is tried again by later runs until it has failed ARTICLE_ATTEMPTS times in a row.
+# RECHECK: ages since an article's first fetch at which later runs fetch it again ("1d,7d").
+NEWSARCHIVE_ARTICLES = False
+NEWSARCHIVE_MAX_ARTICLES = 1000
+NEWSARCHIVE_ARTICLE_ATTEMPTS = 3
+NEWSARCHIVE_ARTICLE_MAXSIZE = 8 * 1024 * 1024
+NEWSARCHIVE_RECHECK = ""

@@ -1,9 +1,9 @@
-"""Listing pages as WARC records: written while crawling, read back to re-extract them.
+"""Listing and article pages as WARC records: written while crawling, read back to re-extract.
 
-Each fetched listing page becomes a response record (the HTTP headers and the body as they came
-over the wire, content encoding included), the request record that asked for it, and a metadata
-record naming the start URL and page number, so a page can be re-extracted without the
-database. Every record is its own gzip member; a sighting points at its response record's offset.
+Each fetched page becomes a response record (the HTTP headers and the body as they came over
+the wire, content encoding included), the request record that asked for it, and a metadata
+record naming the start URL and page number of a listing page (or the story of an article page),
+so a page can be re-extracted without the database. Every record is its own gzip member; a sighting points at its response record's offset.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ class ArchivedPage:
     offset: int
     start_url: str | None = None
     page_number: int | None = None
+    article: bool = False  # a story's article page, not a listing page
 
 
 class WarcFile:
@@ -124,6 +125,7 @@ def read_pages(path: Path) -> Iterator[ArchivedPage]:
                     pending.start_url = fields.get("start-url")
                     number = fields.get("page-number", "")
                     pending.page_number = int(number) if number.isdigit() else None
+                    pending.article = fields.get("newsarchive-page") == "article"
         except (ArchiveLoadFailed, EOFError, zlib.error):
             pass  # the damaged tail; what came before stands
     if pending:

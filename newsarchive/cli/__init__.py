@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from newsarchive import __version__
 from newsarchive.cli import (
+    articles,
     browse,
     crawl,
     db,
@@ -28,6 +29,7 @@ from newsarchive.storage import ArchiveLocked, DatabaseError, SchemaOutdated, Sc
 
 COMMANDS = (
     crawl,
+    articles,
     runs,
     history,
     search,

@@ -13,10 +13,12 @@ from scrapy import Spider
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
-from newsarchive.crawl.options import CrawlOptions
+from newsarchive.crawl.options import ArticleOptions, CrawlOptions
 from newsarchive.logs import one_line_logging
 from newsarchive.runtime.recorder import RunRecorder
+from newsarchive.runtime.state import ArticleCounts
 from newsarchive.settings import user_agent
+from newsarchive.spiders.articles import ArticlesSpider
 from newsarchive.spiders.tag import TagSpider
 from newsarchive.storage import Shortfall
 
@@ -49,6 +51,7 @@ class CrawlResult:
     store_failed: bool = False
     # Why the run's WARC file could not be written, if it could not.
     warc_error: str | None = None
+    articles: ArticleCounts = field(default_factory=ArticleCounts)
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -78,6 +81,20 @@ def crawl(options: CrawlOptions) -> CrawlResult:
         return in_new_process(crawl, options)
     process = CrawlerProcess(options.to_settings())
     return run_spider(process, TagSpider, one_line=not options.log_file, urls=list(options.urls))
+
+
+def fetch_articles(options: ArticleOptions) -> CrawlResult:
+    """Fetch the articles of stories already archived (see ArticleOptions); blocks until done.
+
+    A run like a crawl's: the same lock, run record, politeness, WARC file and statuses.
+    """
+    options.check()
+    if _reactor_used:
+        return in_new_process(fetch_articles, options)
+    process = CrawlerProcess(options.to_settings())
+    return run_spider(
+        process, ArticlesSpider, one_line=not options.log_file, **options.spider_arguments()
+    )
 
 
 def run_spider(
@@ -127,6 +144,7 @@ def result_of(crawler: Crawler, seconds: float) -> CrawlResult:
         warc_file=state.warc_file,
         store_failed=state.store_failed,
         warc_error=_reason(recorder.warc.error) if recorder.warc and recorder.warc.error else None,
+        articles=state.articles,
     )
 
 
