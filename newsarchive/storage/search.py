@@ -232,6 +232,10 @@ def _postgresql(query: str, where: list[ColumnElement[bool]]) -> tuple[Select, S
             (-func.ts_rank(article_document, wanted)).label("rank"),
         )
         .select_from(articles.join(stories, stories.c.id == articles.c.story_id))
-        .where(article_document.op("@@")(wanted), ~document.op("@@")(wanted), *where)
+        .where(
+            article_document.op("@@")(wanted),
+            ~document.op("@@", is_comparison=True)(wanted),
+            *where,
+        )
     )
     return by_story, by_article
