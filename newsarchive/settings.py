@@ -58,6 +58,8 @@ ITEM_PIPELINES = {
     "newsarchive.pipelines.validate.ValidatePipeline": 200,
     "newsarchive.pipelines.dedupe.DedupePipeline": 300,
     "newsarchive.pipelines.store.StorePipeline": 800,
+    # With NEWSARCHIVE_ARTICLES: the stories of each stored page followed to their articles.
+    "newsarchive.spiders.articles.ArticleFollower": 900,
 }
 EXTENSIONS = {
     # First: the others ask it for the run's state, its writer thread and the archive.
@@ -65,8 +67,6 @@ EXTENSIONS = {
     "newsarchive.runtime.checkpoint.Checkpoint": 200,
     "newsarchive.runtime.progress.Progress": 500,
     "newsarchive.runtime.crawldelay.CrawlDelay": 510,
-    # Follows the stories of stored listing pages to their articles (with NEWSARCHIVE_ARTICLES).
-    "newsarchive.spiders.articles.ArticleFollower": 600,
 }
 # `scrapy crawl` ends with the exit status and message `newsarchive crawl` gives.
 COMMANDS_MODULE = "newsarchive.commands"

@@ -5,11 +5,11 @@ robots.txt, delay, AutoThrottle, per-site download slot, retries and site bounda
 wait behind listing pages (a lower priority), each run fetches at most NEWSARCHIVE_MAX_ARTICLES
 of them, and each response goes to the run's WARC file. Two ways in:
 
-- `ArticleFollower` (`crawl --articles`): every listing page the crawl stores (any spider's:
-  `item_scraped` of a ListingPage) has its stories followed, those the archive has no article
-  of yet, or whose fetch failed fewer than NEWSARCHIVE_ARTICLE_ATTEMPTS times; and at the start,
-  the articles of the crawl's sites that reached a re-check age (NEWSARCHIVE_RECHECK) are
-  fetched again.
+- `ArticleFollower` (`crawl --articles`), an item pipeline: every listing page the crawl stores
+  (any spider's ListingPage) has its stories followed, those the archive has no article of yet
+  or whose fetch failed fewer than NEWSARCHIVE_ARTICLE_ATTEMPTS times; and at the start, the
+  articles of the crawl's sites that reached a re-check age (NEWSARCHIVE_RECHECK) are fetched
+  again.
 - `ArticlesSpider` (`newsarchive articles`): the articles of stories already archived.
 
 A failed article never fails the run: it is stored with its status and tried again later.
@@ -18,14 +18,14 @@ A failed article never fails the run: it is stored with its status and tried aga
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -145,17 +145,20 @@ class ArticleFetcher:
 
 
 class ArticleFollower:
-    """`crawl --articles`: follows the stories of the listing pages a crawl stores, and
-    re-checks the articles of its sites that reached a re-check age."""
+    """`crawl --articles`, an item pipeline after the store: follows the stories of each listing
+    page the crawl stores to their articles, and at the start re-checks the articles of the
+    crawl's sites that reached a re-check age.
+
+    The look-up of which stories to follow runs off the reactor while the page's item is
+    still being processed, so the crawl cannot end before the requests it finds are scheduled.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.fetcher = ArticleFetcher(crawler)
         self.ages = parse_ages(crawler.settings.get("NEWSARCHIVE_RECHECK") or "")
-        self.pending = 0  # look-ups not answered yet: the crawl is not done while there are any
+        # After the run recorder's: the archive is open then.
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
-        crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArticleFollower:
@@ -164,57 +167,33 @@ class ArticleFollower:
         return cls(crawler)
 
     def spider_opened(self, spider: Spider) -> None:
-        run = self.fetcher.run
-        if not self.ages or run.archive is None or isinstance(spider, ArticlesSpider):
+        """Schedule the re-checks that are due (one query, before the first page)."""
+        archive = self.fetcher.run.archive
+        if not self.ages or archive is None or isinstance(spider, ArticlesSpider):
             return
         sites = tuple(dict.fromkeys(host_of(url) for url in spider.start_urls))
-        due = run.archive.articles.due
-        self._ask(
-            lambda: due(where=StoryFilter(sites=sites), recheck=self.ages),
-            lambda found: [
-                (entry.url, site_origin(entry.listing_url or entry.url)) for entry in found
-            ],
-        )
+        due = archive.articles.due(where=StoryFilter(sites=sites), recheck=self.ages)
+        self._schedule([(entry.url, site_origin(entry.listing_url or entry.url)) for entry in due])
 
-    def item_scraped(self, item: Any, spider: Spider) -> None:
-        if not isinstance(item, ListingPage) or isinstance(spider, ArticlesSpider):
-            return
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ListingPage):
+            return item
         sites = {story.url: site_origin(story.listing_url or story.url) for story in item.stories}
         sites = {url: site for url, site in sites.items() if url not in self.fetcher.requested}
-        if not sites:
-            return
-        wanted = self.fetcher.run.archive.articles.wanted
-        self._ask(
-            lambda: wanted(sites, attempts=self.fetcher.attempts),
-            lambda found: [(url, site) for url, site in sites.items() if url in found],
-        )
-
-    def spider_idle(self, spider: Spider) -> None:
-        if self.pending:
-            raise DontCloseSpider
-
-    def _ask(
-        self, look_up: Callable[[], Any], pairs: Callable[[Any], list[tuple[str, str]]]
-    ) -> None:
-        """Look up off the reactor which articles to fetch, then schedule their requests."""
-        self.pending += 1
-        answer = deferToThread(look_up)
-        answer.addCallback(lambda found: self._schedule(pairs(found)))
-        answer.addErrback(self._lookup_failed)
-        answer.addBoth(self._answered)
+        if sites:
+            wanted = await maybe_deferred_to_future(
+                deferToThread(
+                    self.fetcher.run.archive.articles.wanted, sites, attempts=self.fetcher.attempts
+                )
+            )
+            self._schedule([(url, site) for url, site in sites.items() if url in wanted])
+        return item
 
     def _schedule(self, pairs: list[tuple[str, str]]) -> None:
-        engine = self.crawler.engine
         for story_url, site in pairs:
             request = self.fetcher.request(story_url, site)
-            if request is not None and engine.running:
-                engine.crawl(request)
-
-    def _lookup_failed(self, failure: Failure) -> None:
-        logger.error("cannot choose the articles to fetch: %s", failure.getErrorMessage())
-
-    def _answered(self, result: Any) -> None:
-        self.pending -= 1
+            if request is not None:
+                self.crawler.engine.crawl(request)
 
 
 class ArticlesSpider(Spider):
