@@ -135,3 +135,19 @@ def test_postgresql_archive_of_schema_0002_is_upgraded_to_search_without_accents
         archive.write.store(archive.runs.begin([]), [story(1, headline="Litio en Perú")])
         assert [hit["url"] for hit in archive.read.search("peru")] == [story(1).url]
     assert rows(postgres_db, "SELECT version_num FROM alembic_version") == [(migrations.HEAD,)]
+
+
+def test_upgraded_archive_takes_articles_of_its_stories(old_archive: Path) -> None:
+    """0010 adds the article tables and their search index to an archive of any earlier schema."""
+    from newsarchive.items import ArticleFields, ArticlePage
+
+    Archive.upgrade(str(old_archive), backup=False)
+    with Archive.open(str(old_archive)) as archive:
+        url = rows(old_archive, "SELECT url FROM stories ORDER BY id")[0][0]
+        run = archive.runs.begin([])
+        fields = ArticleFields(title="Título", text="Las comunidades del salar votaron en asamblea.")
+        page = ArticlePage(url, url, url, "ok", "2024-08-03T10:00:00+00:00", 200, fields=fields)
+        assert archive.articles.store(run, [page]).stored == 1
+        assert [hit["url"] for hit in archive.read.search("asamblea")] == [url]
+    assert rows(old_archive, "SELECT kind FROM article_versions") == [("first",)]
+    assert rows(old_archive, "PRAGMA integrity_check") == [("ok",)]
