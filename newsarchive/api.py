@@ -7,9 +7,9 @@ loads the crawler too; a script that only reads an archive can import from `news
 and `newsarchive.views` instead.
 """
 
-from newsarchive.crawl.api import CrawlResult, backfill, crawl
-from newsarchive.crawl.options import BackfillOptions, CrawlOptions, OptionError
-from newsarchive.status import RunStatus, WalkEnd, WalkMode
+from newsarchive.crawl.api import CrawlResult, backfill, crawl, fetch_articles
+from newsarchive.crawl.options import ArticleOptions, BackfillOptions, CrawlOptions, OptionError
+from newsarchive.status import ArticleChange, ArticleStatus, RunStatus, WalkEnd, WalkMode
 from newsarchive.storage import (
     Archive,
     ArchiveLocked,
@@ -33,6 +33,9 @@ __all__ = [
     "FORMATS",
     "Archive",
     "ArchiveLocked",
+    "ArticleChange",
+    "ArticleOptions",
+    "ArticleStatus",
     "BackfillOptions",
     "BadArchive",
     "Bundle",
@@ -52,6 +55,7 @@ __all__ = [
     "backfill",
     "crawl",
     "export_file",
+    "fetch_articles",
     "lock_archive",
     "write_bundle",
     "write_report",

@@ -1,4 +1,5 @@
-"""What a crawl yields: the stories of one listing page, each with where it was seen."""
+"""What a crawl yields: the stories of one listing page, each with where it was seen, and
+the fetches of their article pages."""
 
 from __future__ import annotations
 
@@ -167,3 +168,48 @@ class FeedFetch:
 
     def __str__(self) -> str:
         return f"{self.kind} {self.url}: {self.reason or self.outcome}"
+
+
+@dataclass(slots=True)
+class ArticleFields:
+    """What an article page says about itself (newsarchive.extract.article reads it); None or
+    empty where it says nothing."""
+
+    title: str | None = None
+    text: str | None = None
+    published_at: str | None = None  # ISO 8601 as precise as the page gives it
+    modified_at: str | None = None
+    authors: list[str] = field(default_factory=list)
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+    canonical_url: str | None = None
+    image_url: str | None = None
+    # The metadata says the content is locked and the page shows only a stub of it.
+    paywalled: bool = False
+    # Correction or update notes in the text, each its whole paragraph.
+    corrections: list[str] = field(default_factory=list)
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split()) if self.text else 0
+
+
+@dataclass(slots=True)
+class ArticlePage:
+    """One fetch of a story's article page: how it answered and what it said.
+
+    `story_url` is the story's key in the archive; `url` the page requested and `final_url`
+    where redirects ended. `fields` is None when the page gave nothing to read (an error, a
+    deletion); `reason` says why in one line.
+    """
+
+    story_url: str
+    url: str
+    final_url: str
+    status: str  # a newsarchive.status.ArticleStatus
+    fetched_at: str
+    http_status: int | None = None
+    reason: str | None = None
+    fields: ArticleFields | None = None
+    capture: Capture | None = None

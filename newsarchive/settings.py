@@ -58,6 +58,8 @@ ITEM_PIPELINES = {
     "newsarchive.pipelines.validate.ValidatePipeline": 200,
     "newsarchive.pipelines.dedupe.DedupePipeline": 300,
     "newsarchive.pipelines.store.StorePipeline": 800,
+    # With NEWSARCHIVE_ARTICLES: the stories of each stored page followed to their articles.
+    "newsarchive.spiders.articles.ArticleFollower": 900,
 }
 EXTENSIONS = {
     # First: the others ask it for the run's state, its writer thread and the archive.
@@ -141,3 +143,13 @@ NEWSARCHIVE_REPLAY_PREFIX = "https://web.archive.org/web/"
 NEWSARCHIVE_SINCE: str | None = None
 NEWSARCHIVE_UNTIL: str | None = None
 NEWSARCHIVE_MAX_CAPTURES = 0
+# Articles (`crawl --articles`, `newsarchive articles`): each listed story's article page is
+# fetched once, through the same robots.txt, delay, AutoThrottle and per-site slot as listings;
+# at most MAX_ARTICLES article pages per run, none larger than ARTICLE_MAXSIZE bytes. One that
+# failed is tried again by later runs until it has failed ARTICLE_ATTEMPTS times in a row.
+# RECHECK: ages since an article's first fetch at which later runs fetch it again ("1d,7d").
+NEWSARCHIVE_ARTICLES = False
+NEWSARCHIVE_MAX_ARTICLES = 1000
+NEWSARCHIVE_ARTICLE_ATTEMPTS = 3
+NEWSARCHIVE_ARTICLE_MAXSIZE = 8 * 1024 * 1024
+NEWSARCHIVE_RECHECK = ""

@@ -89,3 +89,29 @@ class FeedOutcome(StrEnum):
 # Feeds and sitemaps that gave entries, and those worth a warning.
 FEED_READ = frozenset({FeedOutcome.READ, FeedOutcome.MALFORMED, FeedOutcome.CUT})
 FEED_PROBLEMS = frozenset({FeedOutcome.MALFORMED, FeedOutcome.CUT, FeedOutcome.FAILED})
+
+
+class ArticleStatus(StrEnum):
+    """How a story's article page answered when last fetched (`articles.status`)."""
+
+    OK = "ok"
+    # Served, but at another URL than asked for: the site redirected it.
+    REDIRECTED = "redirected"
+    DELETED = "deleted"  # 404 or 410
+    # A timeout, another HTTP error, no HTML, too large, or only a paywall stub: tried again later.
+    ERROR = "error"
+    NOT_FETCHED = "not_fetched"  # no article row: never fetched (exports only)
+
+
+class ArticleChange(StrEnum):
+    """What a fetch of an article found changed since the previous one (`article_versions.kind`):
+    one version per kind a fetch found (a rewritten title and a correction are two)."""
+
+    FIRST = "first"  # the first text the archive has of it
+    DELETED = "deleted"
+    RESTORED = "restored"  # back after it was deleted
+    REDIRECTED = "redirected"  # now answered from another URL
+    PAYWALLED = "paywalled"  # the text is now behind a paywall (the earlier text is kept)
+    TITLE = "title"  # the title was rewritten
+    CORRECTION = "correction"  # the text changed, and a correction or update note was added
+    TEXT = "text"  # the text changed otherwise

@@ -1,10 +1,10 @@
-"""Listing pages as WARC records: written while crawling, read back to re-extract them.
+"""Listing and article pages as WARC records: written while crawling, read back to re-extract.
 
 Each fetched listing page becomes a response record (the HTTP headers and the body as they came
 over the wire, content encoding included), the request record that asked for it, and a metadata
 record naming the start URL and page number, so a page can be re-extracted without the
-database. Feeds, sitemaps and robots.txt are kept the same way, their metadata naming their
-`kind`. A page whose payload is the same as the last record of its URL becomes a revisit
+database. Feeds, sitemaps, robots.txt and article pages are kept the same way, their metadata
+naming their `kind` (and an article's story). A page whose payload is the same as the last record of its URL becomes a revisit
 record instead (the identical-payload-digest profile: the new headers, no body, and the response
 record that holds the bytes). A web archive's capture read by a backfill is recorded at its
 original URL and capture time, its metadata record naming where it was read from. Every record
@@ -51,7 +51,7 @@ class ArchivedPage:
     refers_to: str | None = None  # a revisit's original: its WARC-Record-ID
     start_url: str | None = None
     page_number: int | None = None
-    kind: str = "listing"  # or feed, sitemap, robots (the metadata record's `kind`)
+    kind: str = "listing"  # or feed, sitemap, robots, article (the metadata record's `kind`)
     replayed_from: str | None = None  # a web archive's capture: where a backfill read it
 
 

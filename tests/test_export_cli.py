@@ -93,7 +93,10 @@ def test_bundle_is_a_checked_data_package(filled: str, tmp_path: Path, export) -
     )
     fields = {field["name"]: field for field in stories["schema"]["fields"]}
     assert list(fields) == ["url", "headline", "teaser", "published_at", "author", "image_url",
-                            "site", "tags", "first_seen_at", "last_seen_at", "confidence"]  # fmt: skip
+                            "site", "tags", "first_seen_at", "last_seen_at", "confidence", "article_title",
+                            "article_text", "article_published_at", "article_modified_at",
+                            "article_authors", "article_language", "article_canonical_url",
+                            "article_status", "article_fetched_at"]  # fmt: skip
     assert all(field["description"] for field in fields.values())
     assert fields["confidence"]["type"] == "number"
     assert package["newsarchive"]["selection"]["tags"] == ["Peru"]

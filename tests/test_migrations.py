@@ -307,3 +307,21 @@ def test_archive_of_schema_0003_gains_the_record_index_and_archived_captures(
         (capture.url, capture.timestamp)
     ]
     assert rows(db, "SELECT count(archived_capture_id) FROM sightings") == [(1,)]
+
+
+def test_upgraded_archive_takes_articles_of_its_stories(old_archive: Path) -> None:
+    """0010 adds the article tables and their search index to an archive of any earlier schema."""
+    from newsarchive.items import ArticleFields, ArticlePage
+
+    Archive.upgrade(str(old_archive), backup=False)
+    with Archive.open(str(old_archive)) as archive:
+        url = rows(old_archive, "SELECT url FROM stories ORDER BY id")[0][0]
+        run = archive.runs.begin([])
+        fields = ArticleFields(
+            title="Título", text="Las comunidades del salar votaron en asamblea."
+        )
+        page = ArticlePage(url, url, url, "ok", "2024-08-03T10:00:00+00:00", 200, fields=fields)
+        assert archive.articles.store(run, [page]).stored == 1
+        assert [hit["url"] for hit in archive.read.search("asamblea")] == [url]
+    assert rows(old_archive, "SELECT kind FROM article_versions") == [("first",)]
+    assert rows(old_archive, "PRAGMA integrity_check") == [("ok",)]

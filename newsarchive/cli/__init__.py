@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from newsarchive import __version__
 from newsarchive.cli import (
+    articles,
     backfill,
     browse,
     coverage,
@@ -40,6 +41,7 @@ WRITE_FAILURES = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 COMMANDS = (
     crawl,
+    articles,
     backfill,
     runs,
     coverage,

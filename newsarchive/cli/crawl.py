@@ -62,7 +62,25 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--jobs", type=int, default=1, metavar="N",
         help="split the start URLs by site over N processes (one per core)",
     )  # fmt: skip
+    articles = parser.add_argument_group("articles")
+    articles.add_argument(
+        "--articles", action="store_true",
+        help="also fetch each listed story's article page once (full text, exact dates, authors)",
+    )  # fmt: skip
+    add_article_options(articles)
+    articles.add_argument(
+        "--recheck", metavar="AGES",
+        help="with --articles: fetch the crawled sites' articles again once they reach these "
+        "ages since their first fetch, e.g. 1d,7d (units s, m, h, d, w)",
+    )  # fmt: skip
     parser.set_defaults(handler=handle)
+
+
+def add_article_options(group: argparse._ArgumentGroup) -> None:
+    group.add_argument(
+        "--max-articles", type=int, metavar="N",
+        help="fetch at most N article pages in this run (default 1000, NEWSARCHIVE_MAX_ARTICLES)",
+    )  # fmt: skip
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -112,6 +130,9 @@ def crawl_options(args: argparse.Namespace) -> CrawlOptions:
         log_file=args.log_file,
         resume=args.resume,
         profiles=tuple(args.profiles),
+        articles=args.articles,
+        max_articles=args.max_articles,
+        recheck=args.recheck,
     )
     try:
         options.check()
@@ -160,7 +181,21 @@ def summary(result: CrawlResult) -> str:
         f"{result.stories_new} new stories, {result.stories_existing} already archived, "
         f"{result.errors} error(s).\nArchive: {result.archive} (run {result.run_id})"
     )
+    if result.articles.requested or result.articles.over_budget:
+        text += "\n" + article_summary(result)
     return text + (f"\nWARC: {result.warc_file}" if result.warc_file else "")
+
+
+def article_summary(result: CrawlResult) -> str:
+    counts = result.articles
+    text = (
+        f"Articles: {counts.requested} fetched: {counts.ok} read, {counts.deleted} gone, "
+        f"{counts.failed} failed (tried again later); {counts.changed} change(s) recorded, "
+        f"{counts.merged} story URL(s) reconciled, {counts.filled} stories given a date or author."
+    )
+    if counts.over_budget:
+        text += f" {counts.over_budget} left for a later run (--max-articles)."
+    return text
 
 
 def outcome(result: CrawlResult) -> int:

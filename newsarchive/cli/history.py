@@ -74,6 +74,7 @@ def render(found: Timeline) -> list[str]:
             lines.append(front)
         else:
             lines.append("  never seen on page 1")
+    lines += _article(found)
     lines += ["", "Sightings"]
     for s in found.sightings:
         lines.append(
@@ -96,6 +97,43 @@ def _bytes(sighting: dict) -> str:
             f" @ {sighting['original_warc_offset']})"
         )
     return where
+
+
+def _article(found: Timeline) -> list[str]:
+    """The story's article: how it answered last, what it says, and what changed when."""
+    article = found.article
+    lines = ["", *(f"Also listed as {url}" for url in found.aliases)] if found.aliases else []
+    if article is None:
+        return lines
+    lines += ["", f"Article ({article['status']}, last fetched {_when(article['fetched_at'])})"]
+    if article["reason"]:
+        lines.append(f"  {article['reason']}")
+    facts = [
+        ("title", article["title"]),
+        ("published", article["published_at"]),
+        ("modified", article["modified_at"]),
+        ("authors", article["authors"]),
+        ("section", article["section"]),
+        ("tags", article["tags"]),
+        ("language", article["language"]),
+        ("canonical", article["canonical_url"]),
+        ("text", f"{article['words']} words" if article["words"] else None),
+        ("filled in the story", article["filled"]),
+    ]
+    lines += [f"  {name}: {value}" for name, value in facts if value]
+    if found.article_versions:
+        lines.append("  Changes (oldest first)")
+    for version in found.article_versions:
+        size = f", {version['words_changed']} words changed" if version["words_changed"] else ""
+        where = (
+            f"  {version['warc_file']} @ {version['warc_offset']}" if version["warc_file"] else ""
+        )
+        lines.append(
+            f"    {_when(version['fetched_at'])}  run {version['run_id']}  {version['kind']}{size}{where}"
+        )
+        if version["kind"] == "title":
+            lines.append(f"      title: {version['title']}")
+    return lines
 
 
 def _when(moment: datetime | None) -> str:

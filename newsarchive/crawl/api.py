@@ -13,10 +13,12 @@ from scrapy import Spider
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
-from newsarchive.crawl.options import BackfillOptions, CrawlOptions
+from newsarchive.crawl.options import ArticleOptions, BackfillOptions, CrawlOptions
 from newsarchive.logs import one_line_logging
 from newsarchive.runtime.recorder import RunRecorder
+from newsarchive.runtime.state import ArticleCounts
 from newsarchive.settings import user_agent
+from newsarchive.spiders.articles import ArticlesSpider
 from newsarchive.spiders.backfill import BackfillSpider, Selection
 from newsarchive.spiders.tag import TagSpider
 from newsarchive.status import FEED_PROBLEMS
@@ -57,6 +59,7 @@ class CrawlResult:
     low_confidence_pages: list[str] = field(default_factory=list)
     # A backfill's captures: how many were listed, read before, fetched, and what failed.
     backfill: Selection | None = None
+    articles: ArticleCounts = field(default_factory=ArticleCounts)
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -101,6 +104,20 @@ def backfill(options: BackfillOptions) -> CrawlResult:
     process = CrawlerProcess(options.to_settings())
     return run_spider(
         process, BackfillSpider, one_line=not options.log_file, urls=list(options.urls)
+    )
+
+
+def fetch_articles(options: ArticleOptions) -> CrawlResult:
+    """Fetch the articles of stories already archived (see ArticleOptions); blocks until done.
+
+    A run like a crawl's: the same lock, run record, politeness, WARC file and statuses.
+    """
+    options.check()
+    if _reactor_used:
+        return in_new_process(fetch_articles, options)
+    process = CrawlerProcess(options.to_settings())
+    return run_spider(
+        process, ArticlesSpider, one_line=not options.log_file, **options.spider_arguments()
     )
 
 
@@ -154,6 +171,7 @@ def result_of(crawler: Crawler, seconds: float) -> CrawlResult:
         warc_error=_reason(recorder.warc.error) if recorder.warc and recorder.warc.error else None,
         low_confidence_pages=list(state.low_confidence_pages),
         backfill=crawler.spider.selection if isinstance(crawler.spider, BackfillSpider) else None,
+        articles=state.articles,
     )
 
 

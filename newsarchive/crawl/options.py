@@ -1,8 +1,9 @@
 """What a crawl is asked to do: one object from the command line (or Python) to the crawler.
 
 `CrawlOptions.to_settings()` is the one translation into Scrapy settings; `--jobs` hands the
-whole object to its processes as JSON. `BackfillOptions` asks the same of a backfill, through
-the options the two share. Kept free of heavy imports until settings are built.
+whole object to its processes as JSON. `BackfillOptions` and `ArticleOptions` ask the same of a
+backfill and of an article run, through the options they share with a crawl. Kept free of heavy
+imports until settings are built.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from newsarchive.ages import parse_ages
 from newsarchive.crawl.checks import OptionError, check_settings
+from newsarchive.storage.selection import StoryFilter
 from newsarchive.urls import is_web_url, without_credentials
 
 # Scrapy's default; a longer request is dropped without a word by its UrlLengthMiddleware.
@@ -29,6 +32,9 @@ class CrawlOptions:
     `stop_after` pages with no new story. `settings` are Scrapy or NEWSARCHIVE_* settings given
     by name (`-s NAME=VALUE`); the named options win over them. `shared_lock` is for the
     processes of one `--jobs` crawl, whose parent holds the lock and closes stale runs.
+    With `articles`, each listed story's article page is fetched too (at most `max_articles`
+    per run), and with `recheck` (ages such as "1d,7d") the articles of the crawled sites that
+    reached one of those ages since their first fetch are fetched again.
     """
 
     urls: tuple[str, ...]
@@ -45,6 +51,9 @@ class CrawlOptions:
     resume: bool = False
     profiles: tuple[str, ...] = ()
     shared_lock: bool = False
+    articles: bool = False
+    max_articles: int | None = None
+    recheck: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "urls", tuple(dict.fromkeys(self.urls)))
@@ -57,10 +66,14 @@ class CrawlOptions:
         bad = [url for url in self.urls if not is_web_url(url)]
         if bad:
             raise OptionError(f"not an http(s) URL: {without_credentials(bad[0])[0]}")
-        for name in ("max_pages", "stop_after"):
+        for name in ("max_pages", "stop_after", "max_articles"):
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise OptionError(f"--{name.replace('_', '-')} must be at least 1")
+        if self.recheck is not None:
+            if not self.articles:
+                raise OptionError("--recheck needs --articles")
+            check_ages(self.recheck)
         check_settings(self.settings)
         limit = int(self.settings.get("URLLENGTH_LIMIT", URLLENGTH_LIMIT))
         long = next((url for url in self.urls if limit and len(url) > limit), None)
@@ -89,6 +102,9 @@ class CrawlOptions:
             "NEWSARCHIVE_WARC_DIR": self.warc_dir,
             "NEWSARCHIVE_DB": self.db,
             "NEWSARCHIVE_PROFILE_FILES": list(self.profiles) or None,
+            "NEWSARCHIVE_ARTICLES": self.articles or None,
+            "NEWSARCHIVE_MAX_ARTICLES": self.max_articles,
+            "NEWSARCHIVE_RECHECK": self.recheck,
         }
         named |= {name: value for name, value in optional.items() if value is not None}
         return named | self.settings
@@ -195,3 +211,65 @@ class BackfillOptions:
         from newsarchive.crawl.api import project_settings
 
         return project_settings(self.overrides())
+
+
+def check_ages(text: str) -> tuple[float, ...]:
+    """Re-check ages (`1d,7d`) as seconds; OptionError when they cannot be read."""
+    try:
+        ages = parse_ages(text)
+    except ValueError as error:
+        raise OptionError(f"--recheck: {error}") from None
+    if not ages:
+        raise OptionError("--recheck: no age given (e.g. 1d,7d)")
+    return ages
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleOptions:
+    """Fetching the articles of stories already in the archive `db` (`newsarchive articles`).
+
+    Which: the stories `where` selects (at most `limit`, newest first) that were never followed
+    or whose fetch failed fewer than NEWSARCHIVE_ARTICLE_ATTEMPTS times; with `recheck`, the
+    articles that reached one of those ages ("1d,7d") since their first fetch instead, and with
+    `recheck_all` every archived article. At most `max_articles` pages per run; the other
+    options are those of a crawl.
+    """
+
+    db: str | None = None
+    where: StoryFilter | None = None
+    limit: int | None = None
+    recheck: str | None = None
+    recheck_all: bool = False
+    max_articles: int | None = None
+    warc: bool = True
+    warc_dir: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    progress: bool = False
+    log_file: str | None = None
+
+    def check(self) -> None:
+        """Raise OptionError for options no run can go with."""
+        for name in ("limit", "max_articles"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise OptionError(f"--{name.replace('_', '-')} must be at least 1")
+        if self.recheck is not None:
+            check_ages(self.recheck)
+        check_settings(self.settings)
+
+    def spider_arguments(self) -> dict[str, Any]:
+        """The `articles` spider's arguments."""
+        return {
+            "where": self.where,
+            "recheck": check_ages(self.recheck) if self.recheck is not None else (),
+            "every": self.recheck_all,
+            "limit": self.limit,
+        }
+
+    def to_settings(self) -> Settings:
+        """The run's Scrapy settings, as a crawl with the same options would have them."""
+        crawl = CrawlOptions(
+            urls=(), db=self.db, warc=self.warc, warc_dir=self.warc_dir, settings=self.settings,
+            progress=self.progress, log_file=self.log_file, max_articles=self.max_articles,
+        )  # fmt: skip
+        return crawl.to_settings()

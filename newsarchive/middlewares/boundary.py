@@ -15,6 +15,7 @@ import logging
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
+from scrapy.settings import BaseSettings
 
 from newsarchive.urls import is_web_url, site_origin
 
@@ -22,12 +23,23 @@ logger = logging.getLogger(__name__)
 SITE = "site_origin"  # request.meta key: the site the request's chain started on
 
 
+def allowed_sites(settings: BaseSettings) -> set[str]:
+    """The sites NEWSARCHIVE_ALLOWED_HOSTS allows besides each chain's own: `host:port` that
+    port only; a bare host, any port of it (the user named it)."""
+    entries = [entry.strip() for entry in settings.getlist("NEWSARCHIVE_ALLOWED_HOSTS")]
+    return {site_origin(f"http://{entry}/") for entry in entries if entry}
+
+
+def within(url: str, site: str, allowed: set[str]) -> bool:
+    """Whether `url` is on `site` or on one of the `allowed` sites."""
+    origin = site_origin(url)
+    return origin == site or bool({origin, site_origin(url, port=False)} & allowed)
+
+
 class SiteBoundaryMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        # `host:port` allows that port only; a bare host, any port of it (the user named it).
-        entries = [entry.strip() for entry in crawler.settings.getlist("NEWSARCHIVE_ALLOWED_HOSTS")]
-        self.allowed = {site_origin(f"http://{entry}/") for entry in entries if entry}
+        self.allowed = allowed_sites(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteBoundaryMiddleware:
@@ -39,9 +51,8 @@ class SiteBoundaryMiddleware:
             logger.warning("refused %s: not an http(s) URL", request.url[:200])
             raise IgnoreRequest("not an http(s) URL")
         site = request.meta.get(SITE)
-        origin = site_origin(request.url)
-        host = site_origin(request.url, port=False)
-        if site and origin != site and not {origin, host} & self.allowed:
+        if site and not within(request.url, site, self.allowed):
+            origin = site_origin(request.url)
             self.stats.inc_value("newsarchive/refused/offsite")
             logger.warning(
                 "refused %s: leaves %s (see NEWSARCHIVE_ALLOWED_HOSTS)", request.url, site

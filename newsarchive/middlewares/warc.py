@@ -1,13 +1,14 @@
 """Downloader middleware: every response a crawl keeps goes to the run's WARC file as it arrives.
 
-A request is kept when it carries the RECORD meta key: listing pages, feeds, sitemaps and the
-robots.txt that names them, each with the fields of its WARC metadata record (a listing page's
-start URL and page number; a feed's kind). The middleware sits next to the downloader, so it
-sees the response before decompression and redirects, as it came over the wire. The run's
-`WarcRecording` writes it on the writer thread; the response's `Capture` travels with it to the
-spider, which hands it to every story of the page. A web archive's capture (a backfill's request
-carries its `ArchivedCapture`) is recorded as the page at its original URL and capture time, and
-only when the web archive replayed it (200).
+A request is kept when it carries the RECORD meta key: listing pages, feeds, sitemaps, the
+robots.txt that names them and articles, each with the fields of its WARC metadata record (a
+listing page's start URL and page number; the `kind` of the others, and an article's story).
+The middleware sits next to the downloader, so it sees the response before decompression and
+redirects, as it came over the wire (a redirect is kept too, then the page it led to). The
+run's `WarcRecording` writes it on the writer thread; the response's `Capture` travels with it
+to the spider, which hands it to every story of the page, or to the article's fetch. A web
+archive's capture (a backfill's request carries its `ArchivedCapture`) is recorded as the page
+at its original URL and capture time, and only when the web archive replayed it (200).
 """
 
 from __future__ import annotations

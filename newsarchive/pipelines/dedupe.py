@@ -10,7 +10,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from newsarchive.items import ListingPage
+from newsarchive.items import ArticlePage, ListingPage
 
 
 class DedupePipeline:
@@ -25,7 +25,9 @@ class DedupePipeline:
     def open_spider(self) -> None:
         self.seen = set()
 
-    def process_item(self, page: ListingPage) -> ListingPage:
+    def process_item(self, page: ListingPage | ArticlePage) -> ListingPage | ArticlePage:
+        if not isinstance(page, ListingPage):
+            return page  # an article fetch: read and checked by its spider
         kept = []
         for story in page.stories:
             key = (story.url, story.tag, story.archived.timestamp if story.archived else None)

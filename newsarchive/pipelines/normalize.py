@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from newsarchive.extract.links import absolute_href
-from newsarchive.items import ListingPage, Story
+from newsarchive.items import ArticlePage, ListingPage, Story
 from newsarchive.urls import canonical_url, host_of, is_web_url
 
 _SPACE = re.compile(r"\s+")
@@ -26,7 +26,9 @@ def clean_text(value: str | None) -> str | None:
 
 
 class NormalizePipeline:
-    def process_item(self, page: ListingPage) -> ListingPage:
+    def process_item(self, page: ListingPage | ArticlePage) -> ListingPage | ArticlePage:
+        if not isinstance(page, ListingPage):
+            return page  # an article fetch: read and checked by its spider
         for story in page.stories:
             normalize(story)
         return page

@@ -1,4 +1,5 @@
-"""Batch listing pages for the archive by rows and by time; the run recorder writes them."""
+"""Batch listing pages and article fetches for the archive by rows and by time; the run recorder
+writes them."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from twisted.internet.defer import Deferred
 from twisted.internet.task import LoopingCall
 from twisted.python.failure import Failure
 
-from newsarchive.items import ListingPage
+from newsarchive.items import ArticlePage, ListingPage
 from newsarchive.runtime.recorder import RunRecorder
-from newsarchive.storage import BatchResult
+from newsarchive.storage import ArticleResult, BatchResult
 
 
 class StorePipeline:
@@ -21,7 +22,7 @@ class StorePipeline:
         self.run = RunRecorder.of(crawler)
         self.batch_size = settings.getint("NEWSARCHIVE_BATCH_SIZE")
         self.batch_seconds = settings.getfloat("NEWSARCHIVE_BATCH_SECONDS")
-        self.batch: list[ListingPage] = []
+        self.batch: list[ListingPage | ArticlePage] = []
         self.rows = 0
         self.batch_started = 0.0
         self.timer = LoopingCall(self._flush_if_due)
@@ -33,11 +34,11 @@ class StorePipeline:
     def open_spider(self) -> None:
         self.timer.start(self.batch_seconds, now=False)
 
-    def process_item(self, page: ListingPage) -> ListingPage | Deferred:
+    def process_item(self, page: ListingPage | ArticlePage) -> ListingPage | ArticlePage | Deferred:
         if not self.batch:
             self.batch_started = time.monotonic()
         self.batch.append(page)
-        self.rows += len(page.stories)
+        self.rows += len(page.stories) if isinstance(page, ListingPage) else 1
         if self.rows >= self.batch_size:
             stored = self.flush()
             if self.run.writer.busy():  # the database is behind: this page waits for its batch
@@ -55,7 +56,9 @@ class StorePipeline:
         stored.addCallbacks(self.committed, self.failed)
         return stored
 
-    def committed(self, result: BatchResult) -> BatchResult:
+    def committed(
+        self, result: tuple[BatchResult, ArticleResult]
+    ) -> tuple[BatchResult, ArticleResult]:
         """The batch is in the archive."""
         return result
 

@@ -8,7 +8,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from newsarchive.items import ListingPage, Story
+from newsarchive.items import ArticlePage, ListingPage, Story
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,9 @@ class ValidatePipeline:
     def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
         return cls(crawler.stats)
 
-    def process_item(self, page: ListingPage) -> ListingPage:
+    def process_item(self, page: ListingPage | ArticlePage) -> ListingPage | ArticlePage:
+        if not isinstance(page, ListingPage):
+            return page  # an article fetch: read and checked by its spider
         page.stories = [story for story in page.stories if self.valid(story)]
         if not page.stories:
             raise DropItem("no story on the page can be archived")

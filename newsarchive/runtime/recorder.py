@@ -8,7 +8,8 @@ than passing values through the stats collector.
 
     spider_opened   take the archive lock (or close the spider: another crawl holds it),
                     mark runs of crawls that died as interrupted, begin the run record
-    store()         a batch of listing pages, on the writer thread, counted in the state
+    store()         a batch of listing pages and article fetches, on the writer thread,
+                    counted in the state
     spider_closed   once the pipelines have drained: close the WARC file, record the walks
                     and the feeds, decide the status, finish the run record, release the lock
 """
@@ -28,15 +29,16 @@ from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
-from newsarchive.items import ArchivedCapture, ListingPage
+from newsarchive.items import ArchivedCapture, ArticlePage, ListingPage
 from newsarchive.runtime.provenance import WarcRecording
 from newsarchive.runtime.signals import batch_stored
 from newsarchive.runtime.state import RunState
 from newsarchive.runtime.writer import Writer
-from newsarchive.status import RunStatus
+from newsarchive.status import ArticleStatus, RunStatus
 from newsarchive.storage import (
     Archive,
     ArchiveLocked,
+    ArticleResult,
     BatchResult,
     DatabaseError,
     lock_archive,
@@ -53,6 +55,7 @@ RECORDED_SETTINGS = (
     "NEWSARCHIVE_FEEDS", "NEWSARCHIVE_FEED_MAXSIZE", "NEWSARCHIVE_FEED_MAX_ENTRIES",
     "NEWSARCHIVE_CDX_API", "NEWSARCHIVE_REPLAY_PREFIX", "NEWSARCHIVE_SINCE", "NEWSARCHIVE_UNTIL",
     "NEWSARCHIVE_MAX_CAPTURES",
+    "NEWSARCHIVE_ARTICLES", "NEWSARCHIVE_MAX_ARTICLES", "NEWSARCHIVE_RECHECK",
 )  # fmt: skip
 
 
@@ -144,24 +147,38 @@ class RunRecorder:
             self.archive.provenance.note_captures, self.state.run_id, [capture]
         )
 
-    def store(self, pages: list[ListingPage]) -> Deferred:
-        """Write a batch of listing pages on the writer thread, after their WARC records."""
-        stored = self.writer.submit(self._store, pages)
-        stored.addCallback(self._stored, pages)
+    def store(self, items: list[ListingPage | ArticlePage]) -> Deferred:
+        """Write a batch of listing pages and article fetches on the writer thread, after their
+        WARC records: the stories first, then the articles (whose stories they may be)."""
+        pages = [item for item in items if isinstance(item, ListingPage)]
+        fetches = [item for item in items if isinstance(item, ArticlePage)]
+        stored = self.writer.submit(self._store, pages, fetches)
+        stored.addCallback(self._stored, pages, fetches)
         stored.addErrback(self._store_failed)
         return stored
 
-    def _store(self, pages: list[ListingPage]) -> BatchResult:
+    def _store(
+        self, pages: list[ListingPage], fetches: list[ArticlePage]
+    ) -> tuple[BatchResult, ArticleResult]:
         if self.state.store_failed:
             raise StoreFailed
         stories = [story for page in pages for story in page.stories]
         try:
-            return self.archive.write.store(self.state.run_id, stories, pages=len(pages))
+            stored = self.archive.write.store(self.state.run_id, stories, pages=len(pages))
+            return stored, self.archive.articles.store(self.state.run_id, fetches)
         except Exception:
             self.state.store_failed = True
             raise
 
-    def _stored(self, result: BatchResult, pages: list[ListingPage]) -> BatchResult:
+    def _stored(
+        self,
+        results: tuple[BatchResult, ArticleResult],
+        pages: list[ListingPage],
+        fetches: list[ArticlePage],
+    ) -> tuple[BatchResult, ArticleResult]:
+        result, articles = results
+        if fetches:
+            self._count_articles(articles, fetches)
         state, stats = self.state, self.crawler.stats
         sightings = sum(len(page.stories) for page in pages)
         state.stories_new += result.new
@@ -171,7 +188,25 @@ class RunRecorder:
         stats.inc_value("newsarchive/stories_existing", result.existing)
         stats.inc_value("newsarchive/sightings", sightings)
         self.crawler.signals.send_catch_log(signal=batch_stored, pages=pages)
-        return result
+        return results
+
+    def _count_articles(self, result: ArticleResult, fetches: list[ArticlePage]) -> None:
+        counts, stats = self.state.articles, self.crawler.stats
+        counts.stored += result.stored
+        counts.changed += result.changed
+        counts.merged += result.merged
+        counts.filled += result.filled
+        for fetch in fetches:
+            paywalled = fetch.fields is not None and fetch.fields.paywalled
+            if fetch.status == ArticleStatus.DELETED:
+                counts.deleted += 1
+            elif fetch.status == ArticleStatus.ERROR or paywalled:
+                counts.failed += 1
+            else:
+                counts.ok += 1
+            stats.inc_value(f"newsarchive/articles/{'paywalled' if paywalled else fetch.status}")
+        stats.inc_value("newsarchive/articles/changed", result.changed)
+        stats.inc_value("newsarchive/articles/merged", result.merged)
 
     def _store_failed(self, failure: Any) -> Any:
         """A batch that cannot be written ends the crawl: going on would lose more stories."""
@@ -236,7 +271,7 @@ class RunRecorder:
             return RunStatus.INTERRUPTED
         if state.start_failures and not state.pages:
             return RunStatus.FAILED
-        if not state.sightings:
+        if state.listings and not state.sightings:
             return RunStatus.FINISHED if state.up_to_date else RunStatus.NO_STORIES
         if state.start_failures or state.page_failures:
             return RunStatus.PARTIAL

@@ -10,6 +10,21 @@ from newsarchive.storage import Shortfall
 
 
 @dataclass(slots=True)
+class ArticleCounts:
+    """A run's article fetches: requested, and stored by how they went."""
+
+    requested: int = 0
+    stored: int = 0
+    ok: int = 0
+    failed: int = 0  # errors and paywall stubs: tried again by later runs
+    deleted: int = 0
+    changed: int = 0  # versions recorded
+    merged: int = 0  # stories re-keyed or merged by canonical URL
+    filled: int = 0  # stories that got a date or author from their article
+    over_budget: int = 0  # not requested: the run's article budget was spent
+
+
+@dataclass(slots=True)
 class RunState:
     """A run's record as it grows: the spider adds walks, pages and failures; the store adds
     story counts; the recorder sets the run id at the start and the status at the end."""
@@ -29,6 +44,9 @@ class RunState:
     stories_existing: int = 0
     sightings: int = 0
     current_tag: str | None = None
+    # False for runs that fetch articles only (`newsarchive articles`): no listing, no stories.
+    listings: bool = True
+    articles: ArticleCounts = field(default_factory=lambda: ArticleCounts())
     # Why the run could not start (the archive is locked or cannot be opened), or stopped
     # because stories could not be written; the message is safe to show.
     error: Exception | None = None

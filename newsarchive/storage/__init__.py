@@ -22,6 +22,7 @@ from newsarchive.storage.selection import Cells, StoryFilter
 
 if TYPE_CHECKING:
     from newsarchive.storage.archive import Archive, Upgrade
+    from newsarchive.storage.articles import ArticleResult, Due
     from newsarchive.storage.engine import sqlite_path, warc_directory
     from newsarchive.storage.lock import lock_archive
     from newsarchive.storage.runs import Shortfall
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 _LAZY = {
     "Archive": "archive",
     "Upgrade": "archive",
+    "ArticleResult": "articles",
+    "Due": "articles",
     "BatchResult": "write",
     "Shortfall": "runs",
     "lock_archive": "lock",
@@ -41,10 +44,12 @@ _LAZY = {
 __all__ = [
     "Archive",
     "ArchiveLocked",
+    "ArticleResult",
     "BadArchive",
     "BatchResult",
     "Cells",
     "DatabaseError",
+    "Due",
     "SchemaOutdated",
     "SchemaTooNew",
     "SearchSyntaxError",

@@ -9,6 +9,7 @@ with Archive.open(db, create=False) as archive:
     archive.feeds     a run's feeds and sitemaps, the stories they list        (feeds.py)
     archive.coverage  how complete each start URL's listing is                 (coverage.py)
     archive.provenance  the WARC record index, web archive captures read       (provenance.py)
+    archive.articles  article fetches: storing them, choosing what to fetch     (articles.py)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy import Connection, Engine, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsarchive.storage import migrations, search
+from newsarchive.storage.articles import Articles
 from newsarchive.storage.checks import Finding, check_archive
 from newsarchive.storage.coverage import Coverage
 from newsarchive.storage.engine import (
@@ -71,6 +73,7 @@ class Archive:
         self.feeds = Feeds(engine)
         self.coverage = Coverage(engine)
         self.provenance = ProvenanceIndex(engine)
+        self.articles = Articles(engine)
 
     @classmethod
     def open(

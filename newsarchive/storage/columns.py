@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsarchive.status import FeedOutcome, RunStatus, WalkEnd, WalkMode
+from newsarchive.status import (
+    ArticleChange,
+    ArticleStatus,
+    FeedOutcome,
+    RunStatus,
+    WalkEnd,
+    WalkMode,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +28,14 @@ class Column:
     description: str
 
 
-def _choices(words: type[RunStatus] | type[WalkEnd] | type[WalkMode] | type[FeedOutcome]) -> str:
+def _choices(
+    words: type[RunStatus]
+    | type[WalkEnd]
+    | type[WalkMode]
+    | type[ArticleStatus]
+    | type[ArticleChange]
+    | type[FeedOutcome],
+) -> str:
     return ", ".join(words)
 
 
@@ -46,6 +60,80 @@ STORIES = (
 )  # fmt: skip
 # Not a column of `stories` but of `story_tags`; an export carries it beside the story's own.
 TAGS = Column("tags", "array", "Tags the story was listed under (CSV: joined with '; ').")
+
+ARTICLES = (
+    Column("story_id", "integer", "The story whose article page this is."),
+    Column("url", "string", "The article page requested (the story's URL)."),
+    Column("final_url", "string", "Where the request ended after redirects."),
+    Column(
+        "status",
+        "string",
+        f"How the last fetch went: {_choices(ArticleStatus)} (not_fetched: no row).",
+    ),
+    Column("http_status", "integer", "The HTTP status of the last fetch."),
+    Column(
+        "reason",
+        "string",
+        "Why the last fetch failed, in one line (a timeout, HTTP 503, paywall stub …).",
+    ),
+    Column(
+        "attempts",
+        "integer",
+        "Failed fetches in a row; a later run tries again up to NEWSARCHIVE_ARTICLE_ATTEMPTS.",
+    ),
+    Column("title", "string", "The article's title."),
+    Column("text", "string", "The article's full text, paragraphs separated by line breaks."),
+    Column("words", "integer", "Words in the text."),
+    Column(
+        "published_at",
+        "string",
+        "Publication time the article gives (ISO 8601, with its offset when it names one).",
+    ),
+    Column("modified_at", "string", "Last modification time the article gives (ISO 8601)."),
+    Column("authors", "string", "Authors the article names, joined with '; '."),
+    Column("section", "string", "The site's section the article is in."),
+    Column("tags", "string", "The article's own tags or categories, joined with '; '."),
+    Column("language", "string", "The language the page declares (BCP 47, e.g. es-PE)."),
+    Column("canonical_url", "string", "The URL the page names as its canonical one."),
+    Column("image_url", "string", "The article's lead image."),
+    Column(
+        "filled",
+        "string",
+        "Story fields the article supplied because the listing gave none (published_at, author).",
+    ),
+    Column(
+        "first_fetched_at",
+        "datetime",
+        "When the article was first fetched (UTC); re-check ages count from here.",
+    ),
+    Column("fetched_at", "datetime", "When it was last fetched (UTC)."),
+    Column("run_id", "integer", "The run that last fetched it."),
+    Column("warc_file_id", "integer", "The WARC file holding the last fetch."),
+    Column("warc_offset", "integer", "Where that fetch's WARC record starts in the file (bytes)."),
+)
+# Article fields an export can carry: `article_<name>` for each of these columns of `articles`.
+ARTICLE_FIELDS: dict[str, Column] = {
+    f"article_{column.name}": Column(f"article_{column.name}", column.type, column.description)
+    for column in ARTICLES
+    if column.name
+    in (
+        "title",
+        "text",
+        "published_at",
+        "modified_at",
+        "authors",
+        "language",
+        "canonical_url",
+        "status",
+        "section",
+        "tags",
+        "image_url",
+        "words",
+    )
+}
+ARTICLE_FIELDS["article_fetched_at"] = Column(
+    "article_fetched_at", "datetime", "When the article was last fetched (UTC)."
+)
 
 TABLES: dict[str, tuple[Column, ...]] = {
     "stories": STORIES,
@@ -99,6 +187,30 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("last_seen_at", "datetime", "When a crawl last saw these values (UTC)."),
         Column("replaced_at", "datetime", "When a crawl first saw the values that replaced them (UTC)."),
         Column("replaced_in_run_id", "integer", "The crawl run that saw the change."),
+    ),
+    "articles": ARTICLES,
+    "article_versions": (
+        Column("story_id", "integer", "The story."),
+        Column("kind", "string", f"What changed: {_choices(ArticleChange)}."),
+        Column("fetched_at", "datetime", "When the fetch that found it was made (UTC)."),
+        Column("run_id", "integer", "The run that made it."),
+        Column("status", "string", "How that fetch went (as articles.status)."),
+        Column("http_status", "integer", "Its HTTP status."),
+        Column("final_url", "string", "Where its request ended after redirects."),
+        Column("title", "string", "The title then."),
+        Column("text", "string", "The text then, when it changed."),
+        Column("words", "integer", "Words in that text."),
+        Column("words_changed", "integer", "Words removed plus words added since the text before: the size of the change."),
+        Column("published_at", "string", "The publication time the article gave then."),
+        Column("modified_at", "string", "The modification time the article gave then."),
+        Column("warc_file_id", "integer", "The WARC file holding that fetch."),
+        Column("warc_offset", "integer", "Where its WARC record starts in the file (bytes)."),
+    ),
+    "story_aliases": (
+        Column("url", "string", "Another URL of the story: a listing URL whose article named another canonical URL, or a story merged into this one."),
+        Column("story_id", "integer", "The story it stands for."),
+        Column("merged_at", "datetime", "When the article fetch that found it was made (UTC)."),
+        Column("run_id", "integer", "The run that made it."),
     ),
     "listing_walks": (
         Column("run_id", "integer", "The crawl run."),
@@ -177,11 +289,13 @@ FIELDS: dict[str, Column] = {
     for column in STORIES
     if column.name != "first_run_id"
     for field in ((column, TAGS) if column.name == "site" else (column,))
-}
+} | ARTICLE_FIELDS
 # What an export carries unless told otherwise, in this order.
 DEFAULT_FIELDS = (
     "url", "headline", "teaser", "published_at", "author", "image_url", "site", "tags",
-    "first_seen_at", "last_seen_at", "confidence",
+    "first_seen_at", "last_seen_at", "confidence", "article_title", "article_text",
+    "article_published_at", "article_modified_at", "article_authors", "article_language",
+    "article_canonical_url", "article_status", "article_fetched_at",
 )  # fmt: skip
 # A change by the site to one of these keeps the earlier values as a version.
 TRACKED_FIELDS = ("headline", "teaser", "published_at", "author", "image_url")

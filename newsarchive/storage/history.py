@@ -1,4 +1,5 @@
-"""A story's timeline: its earlier values, every sighting, and its time on each tag's page 1."""
+"""A story's timeline: its earlier values, every sighting, its time on each tag's page 1, and
+its article with what each fetch of it found changed."""
 
 from __future__ import annotations
 
@@ -36,6 +37,9 @@ class Timeline:
     versions: list[dict[str, Any]] = field(default_factory=list)
     sightings: list[dict[str, Any]] = field(default_factory=list)
     tags: list[TagPresence] = field(default_factory=list)
+    article: dict[str, Any] | None = None
+    article_versions: list[dict[str, Any]] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
 
 
 def timeline(read: StoryReader, url: str) -> Timeline | None:
@@ -45,6 +49,9 @@ def timeline(read: StoryReader, url: str) -> Timeline | None:
         return None
     seen = read.sightings(story["id"])
     found = Timeline(story, read.versions(story["id"]), seen)
+    found.article = read.article(story["id"])
+    found.article_versions = read.article_versions(story["id"])
+    found.aliases = read.aliases(story["id"])
     by_tag: dict[int, list[dict[str, Any]]] = {}
     for sighting in seen:
         if sighting["tag_id"] is not None:

@@ -8,7 +8,16 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, String, cast, distinct, func, select
 
-from newsarchive.storage.schema import crawl_runs, stories, story_tags, story_versions, tags
+from newsarchive.status import ArticleChange, ArticleStatus
+from newsarchive.storage.schema import (
+    article_versions,
+    articles,
+    crawl_runs,
+    stories,
+    story_tags,
+    story_versions,
+    tags,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +28,20 @@ class Totals:
     runs: int
     first_seen: datetime | None
     last_seen: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleTotals:
+    """How many stories' articles were fetched, read, rewritten since, and deleted since."""
+
+    fetched: int
+    read: int
+    rewritten: int  # a title, text or correction change recorded
+    deleted: int  # gone (404, 410) when last fetched
+
+
+# Changes that rewrite an article.
+REWRITES = (ArticleChange.TITLE, ArticleChange.TEXT, ArticleChange.CORRECTION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +79,20 @@ class Overview:
             run_count = conn.execute(select(func.count()).select_from(crawl_runs)).scalar_one()
         count, sites, first_seen, last_seen = story_row
         return Totals(count, tag_count, sites, run_count, first_seen, last_seen)
+
+    def article_totals(self) -> ArticleTotals:
+        status = articles.c.status
+        query = select(
+            func.count(),
+            func.count().filter(status.in_((ArticleStatus.OK, ArticleStatus.REDIRECTED))),
+            func.count().filter(status == ArticleStatus.DELETED),
+        ).select_from(articles)
+        rewritten = select(func.count(distinct(article_versions.c.story_id))).where(
+            article_versions.c.kind.in_(REWRITES)
+        )
+        with self.engine.connect() as conn:
+            fetched, read, deleted = conn.execute(query).one()
+            return ArticleTotals(fetched, read, conn.execute(rewritten).scalar_one(), deleted)
 
     def weekly_coverage(self) -> list[WeekCount]:
         """Stories per tag per week, weeks with none left out, in week then tag order.

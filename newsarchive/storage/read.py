@@ -11,16 +11,20 @@ from sqlalchemy.orm import aliased
 
 from newsarchive.status import WalkMode
 from newsarchive.storage import bulk, search
+from newsarchive.storage.aliases import aliases_of
 from newsarchive.storage.clauses import story_clauses
 from newsarchive.storage.columns import FIELDS
 from newsarchive.storage.errors import SearchSyntaxError
 from newsarchive.storage.history import Timeline, timeline
 from newsarchive.storage.schema import (
     archived_captures,
+    article_versions,
+    articles,
     crawl_runs,
     listing_walks,
     sightings,
     stories,
+    story_aliases,
     story_tags,
     story_versions,
     tags,
@@ -49,7 +53,11 @@ class StoryReader:
         found: set[str] = set()
         with self.engine.connect() as conn:
             for chunk in bulk.chunks(list(dict.fromkeys(urls))):
-                query = select(stories.c.url).where(stories.c.url.in_(chunk))
+                # A URL that is another story's alias stands for that story.
+                aliases = aliases_of(conn, chunk)
+                query = select(stories.c.url).where(
+                    stories.c.url.in_([aliases.get(url, url) for url in chunk])
+                )
                 if tag is not None:
                     under_tag = (
                         select(story_tags.c.story_id)
@@ -57,7 +65,8 @@ class StoryReader:
                         .where(tags.c.site == tag[0], tags.c.name == tag[1])
                     )
                     query = query.where(stories.c.id.in_(under_tag))
-                found.update(conn.execute(query).scalars())
+                stored = set(conn.execute(query).scalars())
+                found.update(url for url in chunk if aliases.get(url, url) in stored)
         return found
 
     def iter_stories(
@@ -103,10 +112,39 @@ class StoryReader:
             return [row._asdict() for row in conn.execute(statement)]
 
     def story(self, url: str) -> dict[str, Any] | None:
-        """The stored row of the story with this canonical URL, or None."""
+        """The stored row of the story with this canonical URL (or an alias of it), or None."""
         with self.engine.connect() as conn:
+            url = aliases_of(conn, [url]).get(url, url)
             row = conn.execute(select(stories).where(stories.c.url == url)).first()
         return row._asdict() if row else None
+
+    def article(self, story_id: int) -> dict[str, Any] | None:
+        """The story's article as last fetched, with its WARC file; None if never fetched."""
+        query = (
+            select(articles, warc_files.c.path.label("warc_file"))
+            .select_from(articles.outerjoin(warc_files))
+            .where(articles.c.story_id == story_id)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return row._asdict() if row else None
+
+    def article_versions(self, story_id: int) -> list[dict[str, Any]]:
+        """What each fetch of the story's article found changed, oldest first."""
+        query = (
+            select(article_versions, warc_files.c.path.label("warc_file"))
+            .select_from(article_versions.outerjoin(warc_files))
+            .where(article_versions.c.story_id == story_id)
+            .order_by(article_versions.c.fetched_at, article_versions.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [row._asdict() for row in conn.execute(query)]
+
+    def aliases(self, story_id: int) -> list[str]:
+        """The story's other URLs (see storage/aliases.py)."""
+        query = select(story_aliases.c.url).where(story_aliases.c.story_id == story_id)
+        with self.engine.connect() as conn:
+            return sorted(conn.execute(query).scalars())
 
     def timeline(self, url: str) -> Timeline | None:
         """The history of the story at `url` (any form of it), or None if it is not archived."""

@@ -274,3 +274,71 @@ feed_sightings = Table(
 Index("ix_feed_sightings_url", feed_sightings.c.url)
 Index("ix_feed_sightings_fetch", feed_sightings.c.fetch_id)
 Index("ix_feed_sightings_tag", feed_sightings.c.tag_id)
+# A story's article page as last fetched (one row per story followed): the status of that fetch,
+# and the newest values the page gave (a failed fetch keeps the values of the last good one).
+articles = Table(
+    "articles",
+    metadata,
+    Column("story_id", ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("url", Text, nullable=False),  # the page requested
+    Column("final_url", Text),  # where redirects ended
+    Column("status", String(20), nullable=False),  # a newsarchive.status.ArticleStatus
+    Column("http_status", Integer),
+    Column("reason", Text),  # why the last fetch failed, in one line
+    Column("attempts", Integer, nullable=False, default=0),  # failed fetches in a row
+    Column("title", Text),
+    Column("text", Text),
+    Column("words", Integer),
+    # ISO 8601 as precise as the page gives it, with its offset when it names one.
+    Column("published_at", String(40)),
+    Column("modified_at", String(40)),
+    Column("authors", Text),  # joined with "; "
+    Column("section", Text),
+    Column("tags", Text),  # the article's own tags or categories, joined with "; "
+    Column("language", String(35)),
+    Column("canonical_url", Text),
+    Column("image_url", Text),
+    Column("filled", String(60)),  # story fields the article supplied, space-separated
+    Column("first_fetched_at", UTCDateTime, nullable=False),
+    Column("fetched_at", UTCDateTime, nullable=False),
+    Column("run_id", ForeignKey("crawl_runs.id", ondelete="SET NULL")),
+    Column("warc_file_id", ForeignKey("warc_files.id", ondelete="SET NULL")),
+    Column("warc_offset", Integer),
+)
+Index("ix_articles_status", articles.c.status)
+Index("ix_articles_first_fetched_at", articles.c.first_fetched_at)
+
+# Each fetch of an article that found something changed, with what it found.
+article_versions = Table(
+    "article_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("story_id", ForeignKey("stories.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),  # a newsarchive.status.ArticleChange
+    Column("fetched_at", UTCDateTime, nullable=False),
+    Column("run_id", ForeignKey("crawl_runs.id", ondelete="SET NULL")),
+    Column("status", String(20), nullable=False),
+    Column("http_status", Integer),
+    Column("final_url", Text),
+    Column("title", Text),
+    Column("text", Text),  # the text as found, when it changed
+    Column("words", Integer),
+    Column("words_changed", Integer),  # words added plus words removed since the previous text
+    Column("published_at", String(40)),
+    Column("modified_at", String(40)),
+    Column("warc_file_id", ForeignKey("warc_files.id", ondelete="SET NULL")),
+    Column("warc_offset", Integer),
+)
+Index("ix_article_versions_story", article_versions.c.story_id)
+
+# Other URLs of a story: listing URLs whose article named another canonical URL, and stories
+# merged into this one. A listing that shows such a URL again is a sighting of this story.
+story_aliases = Table(
+    "story_aliases",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("story_id", ForeignKey("stories.id", ondelete="CASCADE"), nullable=False),
+    Column("merged_at", UTCDateTime, nullable=False),
+    Column("run_id", ForeignKey("crawl_runs.id", ondelete="SET NULL")),
+)
+Index("ix_story_aliases_story", story_aliases.c.story_id)

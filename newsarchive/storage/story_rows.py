@@ -29,9 +29,10 @@ from sqlalchemy import (
     type_coerce,
 )
 
+from newsarchive.status import ArticleStatus
 from newsarchive.storage.clauses import story_clauses
 from newsarchive.storage.errors import UnreadableValue
-from newsarchive.storage.schema import UTCDateTime, stories, story_tags, tags
+from newsarchive.storage.schema import UTCDateTime, articles, stories, story_tags, tags
 from newsarchive.storage.selection import Cells, StoryFilter, json_text
 
 # Between a story's tag names as the database aggregates them; no tag name holds it.
@@ -39,8 +40,10 @@ _TAG_SEPARATOR = "\x1f"
 # The columns that hold times, and those that hold numbers.
 _TIMES = frozenset(
     column.name for column in stories.columns if isinstance(column.type, UTCDateTime)
-)
+) | {"article_fetched_at"}
 _NUMBERS = frozenset(column.name for column in stories.columns if isinstance(column.type, Float))
+# Fields read from the story's article row.
+_ARTICLE = "article_"
 # Distinct values remembered at most: the few of a chunk of rows, not the many of an archive.
 _REMEMBERED = 10_000
 # The code point of a value's first character, to compare with the characters of `quote_leading`.
@@ -78,6 +81,7 @@ def story_query(
     """
     columns: list[ColumnElement[Any]] = []
     for name in fields:
+        stored = _stored(name)
         if name == "tags":
             column = (
                 select(func.aggregate_strings(tags.c.name, _TAG_SEPARATOR))
@@ -86,16 +90,29 @@ def story_query(
                 .scalar_subquery()
             )
         elif name in _TIMES:
-            column = type_coerce(stories.c[name], Text) if cells else stories.c[name]
+            column = type_coerce(stored, Text) if cells else stored
         elif cells and cells.json:
             json_of = _JSON_NUMBER if name in _NUMBERS else _JSON_TEXT
-            column = json_of[dialect](stories.c[name])
+            column = json_of[dialect](stored)
         elif cells and cells.quote_leading and name not in _NUMBERS:
-            column = _quoted(stories.c[name], _FIRST_CHARACTER[dialect], cells.quote_leading)
+            column = _quoted(stored, _FIRST_CHARACTER[dialect], cells.quote_leading)
         else:
-            column = stories.c[name]
+            column = stored
         columns.append(column.label(name))
-    return select(*columns).where(*story_clauses(where)).order_by(stories.c.id)
+    query = select(*columns)
+    if any(name.startswith(_ARTICLE) for name in fields):
+        query = query.select_from(stories.outerjoin(articles, articles.c.story_id == stories.c.id))
+    return query.where(*story_clauses(where)).order_by(stories.c.id)
+
+
+def _stored(name: str) -> ColumnElement[Any] | None:
+    """The column a field reads: the story's own, or its article's (`article_<column>`); a
+    story without an article row has article_status `not_fetched`."""
+    if name == "article_status":
+        return func.coalesce(articles.c.status, literal(ArticleStatus.NOT_FETCHED, Text))
+    if name.startswith(_ARTICLE):
+        return articles.c[name.removeprefix(_ARTICLE)]
+    return stories.c.get(name)
 
 
 def stream(

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from newsarchive.items import ArchivedCapture, Story
 from newsarchive.storage import bulk, search
+from newsarchive.storage.aliases import aliases_of
 from newsarchive.storage.columns import TRACKED_FIELDS
 from newsarchive.storage.schema import (
     archived_captures,
@@ -133,6 +134,7 @@ class StoryWriter:
         URL order, so two batches wait for each other rather than deadlock (and one that does is
         retried by `store`); a story counts as new only if this writer's insert created it: one
         another writer inserted since the look-up is known, and updated like the others."""
+        _resolve_aliases(conn, batch)
         seen = {value: _seen(value) for value in {s.fetched_at for s in batch}}
         # Each story's sightings in the order they were made, in URL order.
         observed: dict[str, list[Story]] = {}
@@ -209,6 +211,14 @@ def capture_rows(
             if (url, timestamp) in wanted:
                 found[wanted[(url, timestamp)]] = id_
     return found
+
+
+def _resolve_aliases(conn: Connection, batch: Sequence[Story]) -> None:
+    """Give stories listed under another URL of an archived story (an alias: see
+    storage/articles.py) that story's URL."""
+    aliases = aliases_of(conn, {story.url for story in batch})
+    for story in batch:
+        story.url = aliases.get(story.url, story.url)
 
 
 def _insert_stories(

@@ -23,6 +23,9 @@ LICENCE = (
     "research. Quote with care and link the original story."
 )
 
+# The full-text index of article titles and texts (storage/search.py).
+ARTICLES_FTS = "articles_fts"
+
 # How each table is presented; its columns' notes come from the column catalogue.
 TABLES: dict[str, dict[str, Any]] = {
     "stories": {
@@ -121,6 +124,34 @@ TABLES: dict[str, dict[str, Any]] = {
         ),
         "sort_desc": "captured_at",
     },
+    "articles": {
+        "title": "Articles",
+        "description": (
+            "Each followed story's article page as last fetched: its full text, exact dates, "
+            "authors, section, tags, language and canonical URL, and how the last fetch went "
+            "(a failed fetch keeps what an earlier one found)."
+        ),
+        "facets": ["status", "language", "section"],
+        "label_column": "title",
+        "sort_desc": "fetched_at",
+    },
+    "article_versions": {
+        "title": "Article changes",
+        "description": (
+            "What each fetch of an article found changed: its first text, a rewritten title, a "
+            "changed text (words_changed says how much), a correction, a deletion, a redirect or "
+            "a paywall."
+        ),
+        "facets": ["kind"],
+        "sort_desc": "fetched_at",
+    },
+    "story_aliases": {
+        "title": "Other URLs of stories",
+        "description": (
+            "Listing URLs whose article named another canonical URL, and stories merged into "
+            "the one with that URL: a listing showing one of these again is a sighting of it."
+        ),
+    },
     "crawl_runs": {
         "title": "Crawl runs",
         "description": "Each crawl: when, what it started from, how it ended, what it found.",
@@ -155,6 +186,9 @@ def build_metadata(database: str, tables: ArchiveTables) -> dict[str, Any]:
         # Searched through the stories table's search box; the index itself is no reading.
         table_metadata["stories"].update(fts_table=tables.stories_fts, fts_pk="id")
         table_metadata[tables.stories_fts] = {"hidden": True}
+    if tables.has("articles", ARTICLES_FTS):
+        table_metadata["articles"].update(fts_table=ARTICLES_FTS, fts_pk="story_id")
+        table_metadata[ARTICLES_FTS] = {"hidden": True}
     return {
         "title": "News archive",
         "description_html": landing,

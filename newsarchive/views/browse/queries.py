@@ -31,6 +31,25 @@ TAG_LABEL = (
 )
 
 
+ARTICLE_COUNTS_SQL = """
+select
+  (select count(*) from articles) as fetched,
+  (select count(*) from articles where status in ('ok', 'redirected')) as read,
+  (select count(distinct story_id) from article_versions
+    where kind in ('title', 'text', 'correction')) as rewritten,
+  (select count(*) from articles where status = 'deleted') as deleted,
+  (select count(*) from articles where status = 'error') as failing
+"""
+
+ARTICLE_CHANGES_SQL = """
+select v.fetched_at, v.kind, v.words_changed, s.headline, v.title as article_title, s.url
+from article_versions v join stories s on s.id = v.story_id
+where v.kind != 'first'
+order by v.fetched_at desc, v.id desc
+limit 1000
+"""
+
+
 def weekly_sql(extra_condition: str = "", *, every_week: bool = False) -> str:
     """Stories per tag per week (weeks start on Monday); `extra_condition` narrows the tags.
 
@@ -220,6 +239,27 @@ QUERIES = (
         ),
         sql=CHANGED_HEADLINES_SQL,
         requires=frozenset({"story_versions", "stories"}),
+    ),
+    CannedQuery(
+        name="article_counts",
+        title="Articles rewritten and deleted",
+        description=(
+            "How many followed articles the archive has fetched and read, how many a site "
+            "rewrote since (title, text or correction), deleted (404, 410), or keeps failing."
+        ),
+        sql=ARTICLE_COUNTS_SQL,
+        requires=frozenset({"articles", "article_versions"}),
+    ),
+    CannedQuery(
+        name="article_changes",
+        title="Article changes",
+        description=(
+            "Every change re-checks found in an article, newest first: rewritten titles, "
+            "changed texts with their size in words, corrections, deletions, redirects, "
+            "paywalls."
+        ),
+        sql=ARTICLE_CHANGES_SQL,
+        requires=frozenset({"article_versions", "stories"}),
     ),
     CannedQuery(
         name="latest_crawl_runs",

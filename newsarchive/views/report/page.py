@@ -52,6 +52,13 @@ def counts_section(archive: Archive) -> str:
         ("Sites", found.sites),
         ("Crawl runs", found.runs),
     ]
+    fetched = archive.overview.article_totals()
+    if fetched.fetched:
+        items += [
+            ("Articles fetched", fetched.fetched),
+            ("Articles rewritten", fetched.rewritten),
+            ("Articles deleted", fetched.deleted),
+        ]
     cells = "".join(f"<div><dt>{name}</dt><dd>{value:,}</dd></div>" for name, value in items)
     seen = (
         f"<p>Seen by crawls from {_day(found.first_seen)} to {_day(found.last_seen)}.</p>"
