@@ -64,12 +64,7 @@ def story_query(
     columns: list[ColumnElement[Any]] = []
     for name in fields:
         if name == "tags":
-            column = (
-                select(func.aggregate_strings(tags.c.name, _TAG_SEPARATOR))
-                .select_from(story_tags.join(tags))
-                .where(story_tags.c.story_id == stories.c.id)
-                .scalar_subquery()
-            )
+            column = tag_names()
         elif name in _TIMES:
             column = type_coerce(stories.c[name], Text) if cells else stories.c[name]
         elif cells and cells.json:
@@ -80,6 +75,17 @@ def story_query(
             column = stories.c[name]
         columns.append(column.label(name))
     return select(*columns).where(*story_clauses(where)).order_by(stories.c.id)
+
+
+def tag_names() -> ColumnElement[Any]:
+    """A story's tag names joined with _TAG_SEPARATOR, in no particular order (`tag_list` reads
+    them), for a query over `stories`."""
+    return (
+        select(func.aggregate_strings(tags.c.name, _TAG_SEPARATOR))
+        .select_from(story_tags.join(tags))
+        .where(story_tags.c.story_id == stories.c.id)
+        .scalar_subquery()
+    )
 
 
 def stream(
