@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsarchive.cli.errors import CLIError
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from newsarchive.extract import Profile
     from newsarchive.storage import Archive
 
+DEFAULT_ARCHIVE = Path("data") / "archive.sqlite"
+DEMO_ARCHIVE = Path("data") / "demo.sqlite"
 DB_HELP = (
     "archive: a SQLite file path or a SQLAlchemy URL "
     "(default: $NEWSARCHIVE_DB, else data/archive.sqlite)"
@@ -30,9 +33,21 @@ def add_db(parser: argparse.ArgumentParser) -> None:
 
 def open_archive(args: argparse.Namespace) -> Archive:
     """The existing archive `--db` names, to use as `with open_archive(args) as archive:`."""
-    from newsarchive.storage import Archive
+    from newsarchive.storage import Archive, DatabaseError
 
-    return Archive.open(args.db, create=False)
+    try:
+        return Archive.open(args.db, create=False)
+    except DatabaseError as error:
+        raise DatabaseError(f"{error}{missing_archive_hint(args.db)}") from None
+
+
+def missing_archive_hint(target: str | None) -> str:
+    """What to do when the default archive does not exist (yet): name the demo's, if there."""
+    if target or os.environ.get("NEWSARCHIVE_DB") or DEFAULT_ARCHIVE.exists():
+        return ""
+    if DEMO_ARCHIVE.exists():
+        return f"; the demo archive is {DEMO_ARCHIVE}: add --db {DEMO_ARCHIVE}"
+    return "; crawl into it with `newsarchive crawl URL`, or try `newsarchive demo`"
 
 
 def add_redis(parser: argparse.ArgumentParser) -> None:
