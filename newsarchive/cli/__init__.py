@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from newsarchive import __version__
 from newsarchive.cli import (
     browse,
+    completion,
     crawl,
     db,
     demo,
@@ -24,6 +25,7 @@ from newsarchive.cli import (
     worker,
 )
 from newsarchive.cli.errors import CLIError
+from newsarchive.cli.examples import add_examples
 from newsarchive.storage import ArchiveLocked, DatabaseError, SchemaOutdated, SchemaTooNew
 
 COMMANDS = (
@@ -40,6 +42,7 @@ COMMANDS = (
     demo,
     enqueue,
     worker,
+    completion,
 )
 
 
@@ -52,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in COMMANDS:
         module.register(commands)
+    for name, (command, _) in subcommands(parser).items():
+        add_examples(command, name)
+        for action, (sub, _) in subcommands(command).items():
+            add_examples(sub, f"{name} {action}")
     return parser
 
 

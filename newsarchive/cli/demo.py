@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from newsarchive.cli.crawl import outcome, summary
-from newsarchive.cli.examples import DEMO_DB, EXAMPLES, add_examples
+from newsarchive.cli.examples import DEMO_DB, EXAMPLES
 
 # What to try next, as each command's help shows it.
 NEXT = ("runs", "history", "search", "export", "report")
@@ -26,7 +26,6 @@ def register(commands: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument("--data-dir", default="data", metavar="DIR", help="default: data")
-    add_examples(parser, "demo")
     parser.set_defaults(handler=handle)
 
 

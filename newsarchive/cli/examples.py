@@ -98,8 +98,17 @@ class HelpFormatter(argparse.HelpFormatter):
         return super()._fill_text(text, width, indent)
 
 
+def examples_of(command: str) -> tuple[tuple[str, str], ...]:
+    """A command's examples; for a command of actions (`db`), those of its actions."""
+    if command in EXAMPLES:
+        return EXAMPLES[command]
+    return tuple(
+        e for name, found in EXAMPLES.items() if name.startswith(command + " ") for e in found
+    )
+
+
 def add_examples(parser: argparse.ArgumentParser, command: str) -> None:
     """End `command`'s help with its examples."""
-    lines = [f"  {line}\n      {meaning}" for line, meaning in EXAMPLES[command]]
+    lines = [f"  {line}\n      {meaning}" for line, meaning in examples_of(command)]
     parser.epilog = HEADING + "\n".join(lines)
     parser.formatter_class = HelpFormatter

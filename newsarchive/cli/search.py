@@ -6,7 +6,6 @@ import argparse
 import json
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.examples import add_examples
 from newsarchive.cli.options import add_db, add_filters, open_archive, story_filter
 from newsarchive.storage import SearchSyntaxError
 
@@ -35,7 +34,6 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--json", action="store_true",
         help="one JSON object per result: plain headline, teaser, match spans, tags, score",
     )  # fmt: skip
-    add_examples(parser, "search")
     parser.set_defaults(handler=handle)
 
 
