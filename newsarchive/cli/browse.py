@@ -8,7 +8,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db, missing_archive_hint
+from newsarchive.cli.options import add_db, archive_target, missing_archive_hint
 from newsarchive.views.browse import DEFAULT_HOST, DEFAULT_PORT
 
 
@@ -47,11 +47,12 @@ def handle(args: argparse.Namespace) -> int:
         )
     if not 0 < args.port < 65536:
         raise CLIError("--port must be between 1 and 65535", CLIError.USAGE)
-    db = _sqlite_file(args.db)
+    target = archive_target(args)
+    db = _sqlite_file(target)
     try:
         tables = inspect_archive(db)
     except NotAnArchive as error:
-        raise CLIError(f"{error}{missing_archive_hint(args.db)}", CLIError.DATABASE) from None
+        raise CLIError(f"{error}{missing_archive_hint(target)}", CLIError.DATABASE) from None
     if not server.port_is_free(args.host, args.port):
         raise CLIError(
             f"cannot listen on {args.host} port {args.port}: in use or not an address of this "

@@ -16,6 +16,7 @@ from newsarchive.cli.errors import CLIError
 from newsarchive.storage.selection import StoryFilter
 
 if TYPE_CHECKING:
+    from newsarchive.crawl.config import ProjectConfig
     from newsarchive.extract import Profile
     from newsarchive.storage import Archive
 
@@ -28,17 +29,40 @@ DB_HELP = (
 
 
 def add_db(parser: argparse.ArgumentParser) -> None:
+    """--db, and --config: a project file that may name the archive (and, for `crawl`, more)."""
     parser.add_argument("--db", metavar="DB", help=DB_HELP)
+    parser.add_argument(
+        "--config", metavar="FILE",
+        help="project file (TOML) with the archive, start URLs, contact and per-site settings "
+        "(default: newsarchive.toml in the working directory, if there); flags win over it",
+    )  # fmt: skip
+
+
+def project(args: argparse.Namespace) -> ProjectConfig:
+    """The project file the command reads (`--config`, else ./newsarchive.toml, else none)."""
+    from newsarchive.crawl.config import load_config
+    from newsarchive.crawl.options import OptionError
+
+    try:
+        return load_config(args.config)
+    except OptionError as error:
+        raise CLIError(str(error), CLIError.USAGE) from None
+
+
+def archive_target(args: argparse.Namespace) -> str | None:
+    """The archive a command uses: --db, else $NEWSARCHIVE_DB, else the project file's."""
+    return project(args).archive(args.db)
 
 
 def open_archive(args: argparse.Namespace) -> Archive:
-    """The existing archive `--db` names, to use as `with open_archive(args) as archive:`."""
+    """The existing archive the command names, to use as `with open_archive(args) as archive:`."""
     from newsarchive.storage import Archive, DatabaseError
 
+    target = archive_target(args)
     try:
-        return Archive.open(args.db, create=False)
+        return Archive.open(target, create=False)
     except DatabaseError as error:
-        raise DatabaseError(f"{error}{missing_archive_hint(args.db)}") from None
+        raise DatabaseError(f"{error}{missing_archive_hint(target)}") from None
 
 
 def missing_archive_hint(target: str | None) -> str:
