@@ -20,7 +20,7 @@ from newsarchive.items import Capture, ListingPage, Story
 from newsarchive.pipelines import prepared
 from newsarchive.spiders.tag import listing_stories
 from newsarchive.storage import Archive
-from newsarchive.warc import ArchivedPage, read_pages
+from newsarchive.warc import ArchivedPage, locate, read_pages
 
 
 @dataclass(slots=True)
@@ -45,7 +45,7 @@ def reparse(
     results = []
     for run in archive.runs.warc_files(run_id):
         result = RunReparse(run["run_id"])
-        located = {path: _locate(Path(path), search_dirs) for path in run["paths"]}
+        located = {path: locate(Path(path), search_dirs) for path in run["paths"]}
         result.missing = [path for path, found in located.items() if found is None]
         if not result.missing:
             batch = list(_run_stories(located, result))
@@ -89,12 +89,3 @@ def _response(page: ArchivedPage) -> HtmlResponse | None:
     if not issubclass(kind, HtmlResponse):
         return None
     return kind(url=page.url, status=page.status, headers=headers, body=page.body)
-
-
-def _locate(path: Path, search_dirs: Sequence[Path]) -> Path | None:
-    if path.is_file():
-        return path
-    for directory in search_dirs:
-        if (directory / path.name).is_file():
-            return directory / path.name
-    return None

@@ -77,6 +77,12 @@ def make_engine(url: URL) -> Engine:
     return engine
 
 
+def read_only_engine(path: Path) -> Engine:
+    """An engine that can only read the SQLite file at `path`, opened immutable as `browse`'s
+    Datasette opens it: no journal, no lock, no write, whatever a query asks."""
+    return create_engine(f"sqlite:///file:{path.resolve()}?immutable=1&uri=true")
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -136,6 +136,7 @@ class StoryReader:
                 sightings.c.tag_id,
                 tags.c.name.label("tag"),
                 tags.c.site.label("tag_site"),
+                sightings.c.warc_file_id,
                 warc_files.c.path.label("warc_file"),
                 sightings.c.warc_offset,
             )

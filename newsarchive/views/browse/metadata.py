@@ -14,6 +14,8 @@ from newsarchive.views.browse.queries import QUERIES, weekly_sql
 from newsarchive.views.browse.tables import ArchiveTables
 
 DASHBOARD = "coverage"
+# Tables of the machinery, not of the archive: left out of the lists.
+INTERNAL_TABLES = frozenset({"alembic_version"})
 TIMELINE = "timeline"
 SOURCE = "Tag-listing pages of the archived news sites (each story's url and site say which)"
 LICENCE = (
@@ -31,7 +33,7 @@ TABLES: dict[str, dict[str, Any]] = {
         ),
         "facets": ["site", {"story_tags": "name"}, {"date": "first_seen_at"}],
         "label_column": "headline",
-        "sort_desc": "first_seen_at",
+        "sort_desc": "published_at",
     },
     "tags": {
         "title": "Tags",
@@ -82,16 +84,73 @@ TABLES: dict[str, dict[str, Any]] = {
     },
 }
 
-TIMELINE_DISPLAY = {
-    "mark": {"type": "line", "point": True, "tooltip": True},
-    "encoding": {
-        "x": {"field": "week", "type": "temporal", "title": "Week"},
-        "y": {"field": "stories", "type": "quantitative", "title": "Stories"},
-        "color": {"field": "tag", "type": "nominal", "title": "Tag"},
-    },
-    # SVG keeps every data point in the page; no menu of links to online editors.
-    "usermeta": {"embedOptions": {"renderer": "svg", "actions": False}},
-}
+# Tableau 10, as the report's chart: each tag keeps its colour in every view (`_display`).
+PALETTE = (
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+)  # fmt: skip
+
+
+def timeline_display(tags: tuple[str, ...]) -> dict[str, Any]:
+    """The Vega-Lite chart of stories per tag per week: a tick per week, labelled with the year;
+    the week of the latest crawl shaded (it had not ended when crawled); a dashed rule where
+    each tag's stories begin (how far back the crawls reached); colours fixed per tag, so a
+    filtered view keeps them."""
+    colour = {
+        "field": "tag", "type": "nominal", "title": "Tag",
+        "scale": {"domain": list(tags), "range": [PALETTE[n % len(PALETTE)] for n in range(len(tags))]},
+    }  # fmt: skip
+    week = {
+        "field": "week", "type": "temporal", "title": "Week (from Monday)",
+        "axis": {
+            "tickCount": {"interval": "week", "step": 1}, "format": "%-d %b %Y",
+            "labelOverlap": "greedy", "labelAngle": -30, "grid": False,
+        },
+    }  # fmt: skip
+    return {
+        "layer": [
+            {
+                "transform": [
+                    {"filter": "datum.partial == 1"},
+                    {"calculate": "timeOffset('day', toDate(datum.week), 7)", "as": "week_end"},
+                ],
+                "mark": {"type": "rect", "color": "#9aa0a6", "opacity": 0.18},
+                "encoding": {
+                    "x": week, "x2": {"field": "week_end"},
+                    "tooltip": {"value": "The latest crawl's week: not over when it was crawled"},
+                },
+            },
+            {
+                "transform": [
+                    {"aggregate": [{"op": "min", "field": "crawled_from", "as": "start"}],
+                     "groupby": ["tag"]},
+                ],
+                "mark": {"type": "rule", "strokeDash": [4, 3], "strokeWidth": 1.5},
+                "encoding": {
+                    "x": {"field": "start", "type": "temporal"}, "color": colour,
+                    "tooltip": [{"field": "tag", "title": "Tag"},
+                                {"field": "start", "type": "temporal", "title": "Stories from the week of"}],
+                },
+            },
+            {
+                "mark": {"type": "line", "point": True, "tooltip": True},
+                "encoding": {
+                    "x": week,
+                    "y": {
+                        "field": "stories", "type": "quantitative", "title": "Stories",
+                        "axis": {"tickMinStep": 1, "format": "d"},
+                    },
+                    "color": colour,
+                    "strokeDash": {
+                        "field": "partial", "type": "nominal", "legend": None,
+                        "scale": {"domain": [0, 1], "range": [[1, 0], [4, 3]]},
+                    },
+                },
+            },
+        ],
+        # SVG keeps every data point in the page; no menu of links to online editors.
+        "usermeta": {"embedOptions": {"renderer": "svg", "actions": False}},
+    }  # fmt: skip
 
 
 def build_metadata(database: str, tables: ArchiveTables) -> dict[str, Any]:
@@ -108,6 +167,8 @@ def build_metadata(database: str, tables: ArchiveTables) -> dict[str, Any]:
         # Searched through the stories table's search box; the index itself is no reading.
         table_metadata["stories"].update(fts_table=tables.stories_fts, fts_pk="id")
         table_metadata[tables.stories_fts] = {"hidden": True}
+    for internal in INTERNAL_TABLES & tables.names:
+        table_metadata[internal] = {"hidden": True}
     return {
         "title": "News archive",
         "description_html": landing,
@@ -121,21 +182,24 @@ def build_metadata(database: str, tables: ArchiveTables) -> dict[str, Any]:
                         "title": query.title,
                         "description": query.description,
                         "sql": query.sql,
+                        "hide_sql": True,
                     }
                     for query in queries
                 },
             }
         },
-        "plugins": {"datasette-dashboards": {DASHBOARD: _dashboard(database)}},
+        "plugins": {"datasette-dashboards": {DASHBOARD: _dashboard(database, tables.tags)}},
     }
 
 
-def _dashboard(database: str) -> dict[str, Any]:
+def _dashboard(database: str, tags: tuple[str, ...]) -> dict[str, Any]:
     return {
         "title": "Coverage",
         "description": (
             "Stories per tag per week: a story counts in the week it was published, or, "
-            "without a date on its listing, in the week it was first seen."
+            "without a date on its listing, in the week it was first seen. A dashed rule marks "
+            "where each tag's stories begin, the shaded week is the latest crawl's (not over "
+            "when crawled)."
         ),
         "layout": [[TIMELINE]],
         "filters": {
@@ -152,7 +216,7 @@ def _dashboard(database: str) -> dict[str, Any]:
                 "db": database,
                 "query": weekly_sql("[[ and t.name = :tag ]]", every_week=True),
                 "library": "vega-lite",
-                "display": TIMELINE_DISPLAY,
+                "display": timeline_display(tags),
             }
         },
     }

@@ -23,7 +23,9 @@ def weekly_sql(extra_condition: str = "", *, every_week: bool = False) -> str:
     """Stories per tag per week (weeks start on Monday); `extra_condition` narrows the tags.
 
     With `every_week`, weeks in which a tag listed nothing are rows with 0 stories, from the
-    first week to the last, so that a line chart falls to 0 rather than bridging the gap.
+    tag's first week (where the crawl's depth of it begins: `crawled_from`) to the last week of
+    any tag, so that a line chart falls to 0 rather than bridging the gap; `partial` is 1 for the
+    week of the latest crawl, which had not ended when it was crawled.
     """
     counts = f"""
 select
@@ -47,10 +49,16 @@ weeks(week) as (
   union all
   select date(week, '+7 days') from weeks, bounds where week < last
 ),
-tag_list as (select distinct tag_id, tag from counts)
-select weeks.week, tag_list.tag, coalesce(counts.stories, 0) as stories
+tag_list as (select tag_id, tag, min(week) as first_week from counts group by tag_id, tag),
+latest as (select date(max(started_at), '-6 days', 'weekday 1') as week from crawl_runs)
+select
+  weeks.week,
+  tag_list.tag,
+  coalesce(counts.stories, 0) as stories,
+  tag_list.first_week as crawled_from,
+  weeks.week = (select week from latest) as partial
 from weeks
-cross join tag_list
+join tag_list on weeks.week >= tag_list.first_week
 left join counts on counts.week = weeks.week and counts.tag_id = tag_list.tag_id
 order by weeks.week, tag_list.tag"""
 
@@ -129,6 +137,9 @@ join stories s on s.id = versions.story_id
 where versions.old_headline != versions.new_headline
 order by versions.changed_at desc
 """.strip()
+
+
+TAG_LABELS_SQL = f"select distinct {TAG_LABEL} as tag from tags t order by tag"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsarchive.views.browse.queries import TAG_LABELS_SQL
+
 STORIES = "stories"
 
 # `content='stories'` (any quoting) in a CREATE VIRTUAL TABLE ... USING fts4/fts5 statement.
@@ -23,10 +25,12 @@ class NotAnArchive(Exception):
 
 @dataclass(frozen=True, slots=True)
 class ArchiveTables:
-    """The tables and views of one archive file, and its full-text index over stories, if any."""
+    """The tables and views of one archive file, its full-text index over stories, if any, and
+    its tags as the timeline labels them (each keeps its colour in every view of it)."""
 
     names: frozenset[str]
     stories_fts: str | None
+    tags: tuple[str, ...] = ()
 
     def has(self, *names: str) -> bool:
         return all(name in self.names for name in names)
@@ -42,12 +46,13 @@ def inspect_archive(path: Path) -> ArchiveTables:
             rows = conn.execute(
                 "select name, type, sql from sqlite_master where type in ('table', 'view')"
             ).fetchall()
+            names = frozenset(name for name, _type, _sql in rows)
+            tags = tuple(tag for (tag,) in conn.execute(TAG_LABELS_SQL)) if "tags" in names else ()
     except sqlite3.DatabaseError as error:
         raise NotAnArchive(f"{path} is not a readable SQLite archive: {error}") from None
-    names = frozenset(name for name, _type, _sql in rows)
     if STORIES not in names:
         raise NotAnArchive(f"{path} is not a newsarchive archive (it has no {STORIES} table)")
-    return ArchiveTables(names=names, stories_fts=_stories_fts(rows))
+    return ArchiveTables(names=names, stories_fts=_stories_fts(rows), tags=tags)
 
 
 def _stories_fts(rows: list[tuple[str, str, str | None]]) -> str | None:
