@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -40,29 +41,34 @@ def dated_archive(data_dir: Path) -> Path:
 
 @contextmanager
 def browsing(db: Path) -> Iterator[str]:
-    """Run `newsarchive browse` on `db`; yields its base URL once it answers, stops it after."""
+    """Run `newsarchive browse` on `db`; yields its base URL once it answers, stops it after.
+
+    Its output goes to a file: a pipe nobody reads fills up with Datasette's tracebacks of
+    refused writes, and then the server stops answering."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "newsarchive", "browse", "--db", str(db), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, process)
-        yield base
-    finally:
-        process.terminate()
-        process.communicate(timeout=30)
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "newsarchive", "browse", "--db", str(db), "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(base, process, log)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
 
-def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 60) -> None:
+def _wait_until_up(base: str, process: subprocess.Popen, log, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"browse exited early: {process.communicate()[0]}")
+            log.seek(0)
+            raise AssertionError(f"browse exited early: {log.read()}")
         try:
             with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2):
                 return
