@@ -52,10 +52,14 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
          "what a crawl would take from one listing page (fetched once)"),
         ("newsarchive inspect saved.html --url https://news.example.org/tag/peru/ --json",
          "the same for a saved page, as JSON"),
+        ("newsarchive inspect https://news.example.org/tag/peru/ --profile my-site.toml",
+         "with a site profile tried first"),
     ),
     "reparse": (
         (f"newsarchive reparse --db {DEMO_DB}",
          "re-extract every run from its WARC files with the current extractors"),
+        (f"newsarchive reparse --run 2 --warc-dir data/demo-warc --db {DEMO_DB}",
+         "one run; its WARC files are looked for in this folder too (moved files)"),
     ),
     "browse": (
         (f"newsarchive browse --db {DEMO_DB}", "then open http://127.0.0.1:8001/"),
@@ -75,11 +79,11 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("newsarchive demo", "crawl the bundled sample site twice into data/demo.sqlite"),
     ),
     "enqueue": (
-        ("newsarchive enqueue --redis redis://127.0.0.1:6379/0 https://news.example.org/tag/peru/",
+        ("newsarchive enqueue --redis redis://redis.lan:6379/0 https://news.example.org/tag/peru/ https://news.example.org/tag/bolivia/",
          "start a crawl job on the shared frontier"),
     ),
     "worker": (
-        ("newsarchive worker --redis redis://127.0.0.1:6379/0 --db postgresql+psycopg://na@127.0.0.1/news",
+        ("newsarchive worker --redis redis://redis.lan:6379/0 --db postgresql+psycopg://na:secret@db.lan/newsarchive",
          "crawl what the frontier holds into a shared archive"),
     ),
     "completion": (
