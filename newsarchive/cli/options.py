@@ -62,7 +62,10 @@ def open_archive(args: argparse.Namespace) -> Archive:
     try:
         return Archive.open(target, create=False)
     except DatabaseError as error:
-        raise DatabaseError(f"{error}{missing_archive_hint(target)}") from None
+        hint = missing_archive_hint(target)
+        if not hint:
+            raise
+        raise type(error)(f"{error}{hint}") from None
 
 
 def missing_archive_hint(target: str | None) -> str:
