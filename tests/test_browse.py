@@ -26,7 +26,7 @@ from newsarchive.views.browse.metadata import build_metadata
 from newsarchive.views.browse.queries import DROPPED_OFF_SQL, QUERIES, weekly_sql
 from newsarchive.views.browse.server import is_loopback
 from newsarchive.views.browse.tables import ArchiveTables, NotAnArchive, inspect_archive
-from tests.browsing import browsing, demo_archive, headlines_with_word
+from tests.browsing import browsing, headlines_with_word
 from tests.helpers import free_port, stored, story
 
 # Where a write could be attempted: table, row, canned query, and Datasette 1.0's write API.
@@ -285,11 +285,10 @@ def test_only_loopback_addresses_count_as_this_machine_only(host: str, loopback:
 
 
 @pytest.fixture(scope="module")
-def indexed_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def indexed_demo(demo_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo archive, with its full-text index over headline and teaser, as `indexed`."""
-    db = demo_archive(tmp_path_factory.mktemp("demo"))
-    indexed = db.with_name("indexed.sqlite")
-    shutil.copy(db, indexed)
+    indexed = tmp_path_factory.mktemp("indexed") / "indexed.sqlite"
+    shutil.copy(demo_data / "demo.sqlite", indexed)
     return indexed
 
 

@@ -16,7 +16,6 @@ import pytest
 from newsarchive.cli import build_parser, main, subcommands
 from newsarchive.cli.errors import CLIError
 from newsarchive.cli.examples import EXAMPLES, HEADING, examples_of
-from tests.browsing import demo_archive
 from tests.helpers import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -77,18 +76,10 @@ def test_the_exit_codes_table_lists_the_codes_in_use() -> None:
     assert documented == used | {0, 130}  # success, and interrupted (Ctrl-C)
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding `data/` as `make demo` leaves it."""
-    folder = tmp_path_factory.mktemp("demo")
-    demo_archive(folder / "data")
-    return folder
-
-
 @pytest.fixture
-def in_demo(demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def in_demo(demo_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A working directory of its own with a copy of the demo's `data/`."""
-    shutil.copytree(demo / "data", tmp_path / "data")
+    shutil.copytree(demo_data, tmp_path / "data")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NEWSARCHIVE_DB", raising=False)
     return tmp_path

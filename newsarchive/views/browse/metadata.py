@@ -230,7 +230,9 @@ def _landing(
 
     base = f"/{tilde_encode(database)}"
     search = (
-        "Search headlines and teasers with the search box on the stories table."
+        "Search headlines and teasers with the search box on the stories page; each story "
+        "opens on its history (versions, time on page 1, sightings and their WARC records), "
+        "each tag on its coverage."
         if found.stories_fts
         else "Filter stories by words in their headline or teaser with the column filters "
         "(for example headline contains …)."
