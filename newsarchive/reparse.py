@@ -22,7 +22,7 @@ from newsarchive.items import ArchivedCapture, Capture, ListingPage, Story
 from newsarchive.pipelines import prepared
 from newsarchive.spiders.tag import listing_stories
 from newsarchive.storage import Archive
-from newsarchive.warc import ArchivedPage, read_body, read_pages
+from newsarchive.warc import ArchivedPage, locate, read_body, read_pages
 
 
 @dataclass(slots=True)
@@ -50,7 +50,7 @@ def reparse(
     results = []
     for run in archive.runs.warc_files(run_id):
         result = RunReparse(run["run_id"])
-        located = {path: _locate(Path(path), search_dirs) for path in run["paths"]}
+        located = {path: locate(Path(path), search_dirs) for path in run["paths"]}
         result.missing = [path for path, found in located.items() if found is None]
         if not result.missing:
             originals = Originals(archive, search_dirs)
@@ -87,7 +87,7 @@ class Originals:
             original = self.archive.provenance.original(record_id)
             if original is None:
                 raise OriginalMissing(f"the response of revisit {record_id} (not indexed)")
-            path = _locate(Path(original.warc_file), self.search_dirs)
+            path = locate(Path(original.warc_file), self.search_dirs)
             if path is None:
                 raise OriginalMissing(original.warc_file)
             where = (path, original.offset)
@@ -145,12 +145,3 @@ def _response(page: ArchivedPage) -> HtmlResponse | None:
     if not issubclass(kind, HtmlResponse):
         return None
     return kind(url=page.url, status=page.status, headers=headers, body=page.body)
-
-
-def _locate(path: Path, search_dirs: Sequence[Path]) -> Path | None:
-    if path.is_file():
-        return path
-    for directory in search_dirs:
-        if (directory / path.name).is_file():
-            return directory / path.name
-    return None

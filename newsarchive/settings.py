@@ -89,6 +89,8 @@ NEWSARCHIVE_PROFILE_FILES: list[str] = []
 NEWSARCHIVE_PROFILES_DIR = os.environ.get("NEWSARCHIVE_PROFILES_DIR")
 # Live progress line on stderr (the CLI turns it on when stderr is a terminal).
 NEWSARCHIVE_PROGRESS = False
+# Progress as JSON lines on stdout, for the parent of `crawl --jobs` to draw one line of all.
+NEWSARCHIVE_PROGRESS_REPORT = False
 
 # Retries (RETRY_TIMES) wait BACKOFF, 2 x BACKOFF, 4 x BACKOFF ... seconds, at most BACKOFF_MAX;
 # a Retry-After header (429, 503) is waited out when it asks no more than RETRY_AFTER_MAX.

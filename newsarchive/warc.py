@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
@@ -195,6 +195,35 @@ def read_pages(path: Path) -> Iterator[ArchivedPage]:
                     pending = None
         except (ArchiveLoadFailed, EOFError, zlib.error):
             pass  # the damaged tail; what came before stands
+
+
+def locate(path: Path, search_dirs: Sequence[Path]) -> Path | None:
+    """A WARC file where it was written, else by its name in one of `search_dirs` (moved)."""
+    if path.is_file():
+        return path
+    for directory in search_dirs:
+        if (directory / path.name).is_file():
+            return directory / path.name
+    return None
+
+
+def record_at(path: Path, offset: int) -> tuple[bytes, ArchivedPage]:
+    """The response record at `offset` of a WARC file: its bytes as stored (a gzip member, itself
+    a one-record WARC file) and the page it holds. Raises ValueError when none starts there."""
+    with path.open("rb") as stream:
+        stream.seek(offset)
+        records = ArchiveIterator(stream)
+        try:
+            record = next(records)
+            if record.rec_type != "response":
+                raise ValueError(f"no response record at {path} @ {offset}")
+            page = _page(record, record.content_stream().read(), offset)
+            records.read_to_end(record)
+            length = records.get_record_length()
+        except (ArchiveLoadFailed, EOFError, StopIteration, zlib.error) as error:
+            raise ValueError(f"no WARC record at {path} @ {offset}: {error}") from None
+        stream.seek(offset)
+        return stream.read(length), page
 
 
 def _page(record, body: bytes, offset: int) -> ArchivedPage:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -14,16 +13,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from newsarchive.demo import site_root
+from newsarchive.demo import all_stories
 from newsarchive.server import serve_directory
 from tests.helpers import FAST, FIXTURES, ROOT, free_port, run_cli
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-DEMO_TRUTH = json.loads((site_root() / "truth.json").read_text(encoding="utf-8"))
 
 
 def demo_archive(data_dir: Path) -> Path:
-    """The archive `make demo` builds: the bundled sample site, two tags, 34 stories."""
+    """The archive `make demo` builds: the bundled sample site crawled twice, two tags,
+    37 stories, one headline rewritten."""
     result = run_cli("demo", "--data-dir", str(data_dir))
     assert result.returncode == 0, result.stderr
     db = data_dir / "demo.sqlite"
@@ -81,11 +80,9 @@ def _wait_until_up(base: str, process: subprocess.Popen, log, timeout: float = 6
 def headlines_containing(text: str, tag: str | None = None) -> set[str]:
     """Demo headlines containing `text` (any case), of stories under `tag` if given."""
     return {
-        story["headline"]
-        for slug, stories in DEMO_TRUTH.items()
-        if tag is None or slug == tag.lower()
-        for story in stories
-        if text.lower() in story["headline"].lower()
+        story.headline
+        for story in all_stories()
+        if (tag is None or tag in story.tags) and text.lower() in story.headline.lower()
     }
 
 
@@ -93,9 +90,8 @@ def headlines_with_word(word: str, tag: str | None = None) -> set[str]:
     """Demo headlines of stories whose headline or teaser has `word` as a whole word."""
     pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
     return {
-        story["headline"]
-        for slug, stories in DEMO_TRUTH.items()
-        if tag is None or slug == tag.lower()
-        for story in stories
-        if pattern.search(story["headline"]) or pattern.search(story.get("teaser") or "")
+        story.headline
+        for story in all_stories()
+        if (tag is None or tag in story.tags)
+        and (pattern.search(story.headline) or pattern.search(story.teaser))
     }

@@ -59,6 +59,16 @@ def archive(db: str) -> Iterator[Archive]:
         yield archive
 
 
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`data/` as `make demo` leaves it, made once for every test that reads it (not writes)."""
+    from tests.browsing import demo_archive
+
+    folder = tmp_path_factory.mktemp("demo") / "data"
+    demo_archive(folder)
+    return folder
+
+
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., subprocess.CompletedProcess]:
     """`cli(ARGS…)`: `newsarchive ARGS` run in this process; its result, as `run_cli` gives it."""

@@ -175,7 +175,8 @@ def test_articles_are_found_by_search_and_exported(archive: Archive, db: str, cl
     run = stored(archive, [story(1), story(2)])
     archive.articles.store(run, [fetch(1, text="Las llamas cruzan el salar de Uyuni.")])
     assert [hit["url"] for hit in archive.read.search("salar uyuni")] == [story(1).url]
-    assert "[salar]" in archive.read.search("salar")[0]["snippet"]
+    hit = archive.read.search("salar")[0]  # the snippet quotes the article, the match marked
+    assert [hit["snippet"][start:end] for start, end in hit["matches"]["snippet"]] == ["salar"]
     # A story whose headline matches is found once, by its headline.
     assert sorted(hit["url"] for hit in archive.read.search("headline")) == [
         story(1).url, story(2).url,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
 import socket
@@ -14,18 +15,20 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import closing
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
+from newsarchive.cli.examples import DEMO_STORY
 from newsarchive.items import Story
 from newsarchive.storage import Archive, BadArchive, DatabaseError
 from newsarchive.views.browse.metadata import build_metadata
 from newsarchive.views.browse.queries import DROPPED_OFF_SQL, QUERIES, outside_sql, weekly_sql
 from newsarchive.views.browse.server import is_loopback
 from newsarchive.views.browse.tables import ArchiveTables, inspect_archive
-from tests.browsing import browsing, demo_archive, headlines_containing, headlines_with_word
+from tests.browsing import browsing, headlines_containing, headlines_with_word
 from tests.helpers import ROOT, free_port, stored, story
 
 # Where a write could be attempted: table, row, canned query, and Datasette 1.0's write API.
@@ -148,7 +151,10 @@ def test_metadata_describes_every_table_and_column_of_the_archive(
         {"date": "first_seen_at"},
     ]
     assert tables["stories"]["fts_table"] == "stories_fts"
-    assert set(metadata["databases"]["archive"]["queries"]) == {q.name for q in QUERIES}
+    queries = metadata["databases"]["archive"]["queries"]
+    assert set(queries) == {q.name for q in QUERIES}
+    assert all(query["hide_sql"] for query in queries.values())
+    assert tables["alembic_version"] == {"hidden": True}
     assert metadata["license"] and metadata["source"]
     assert "/archive/stories" in metadata["description_html"]
 
@@ -213,9 +219,23 @@ def test_weekly_sql_and_report_count_the_same_weeks(archive: Archive, db_path: P
     assert [
         (w.week.isoformat(), w.tag, w.stories) for w in archive.overview.weekly_coverage()
     ] == sparse
-    assert len(every) == 5 * 2  # weeks of 1, 8, 15, 22, 29 July, each for both tags
-    assert ("2024-07-15", "Peru", 0) in every
-    assert set(sparse) <= set(every)
+    # Each tag from its own first week (Bolivia's stories begin on 29 July) to the last week.
+    assert [row[:3] for row in every if row[1] == "Bolivia"] == [("2024-07-29", "Bolivia", 2)]
+    assert len(every) == 5 + 1
+    assert ("2024-07-15", "Peru", 0, "2024-07-01", 0) in every
+    assert {row[:3] for row in every} >= set(sparse)
+
+
+def test_the_latest_crawls_week_is_marked_partial(archive: Archive, db_path: Path) -> None:
+    now = datetime.now(UTC)
+    monday = (now - timedelta(days=now.weekday())).date().isoformat()
+    stored(
+        archive,
+        [listed("today", "Peru", now.date().isoformat(), published_at=now.date().isoformat())],
+    )
+    with sqlite3.connect(db_path) as conn:
+        every = conn.execute(weekly_sql(every_week=True)).fetchall()
+    assert every == [(monday, "Peru", 1, monday, 1)]
 
 
 def test_the_timeline_query_is_bounded_whatever_the_dates(archive: Archive, db_path: Path) -> None:
@@ -230,10 +250,11 @@ def test_the_timeline_query_is_bounded_whatever_the_dates(archive: Archive, db_p
     with sqlite3.connect(db_path) as conn:
         timeline = conn.execute(weekly_sql(every_week=True)).fetchall()
         outside = conn.execute(outside_sql()).fetchall()
-    assert {tag for _week, tag, _n in timeline} == {"Peru"}
+    assert {row[1] for row in timeline} == {"Peru"}
     assert len(timeline) == 454  # 1,815 weeks after the first, in periods of 4 weeks
     assert timeline[0][0] == "1990-01-01" and timeline[1][0] == "1990-01-29"
-    assert sum(n for _week, _tag, n in timeline) == len(weeks)
+    assert {row[3] for row in timeline} == {"1990-01-01"}  # where the tag's stories begin
+    assert sum(row[2] for row in timeline) == len(weeks)
     assert [(published, headline) for published, headline, _url, _seen in outside] == [
         ("0001-01-01", "Zero"), ("2999-12-31", "Far"),
     ]  # fmt: skip
@@ -292,11 +313,10 @@ def test_only_loopback_addresses_count_as_this_machine_only(host: str, loopback:
 
 
 @pytest.fixture(scope="module")
-def indexed_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def indexed_demo(demo_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo archive, with its full-text index over headline and teaser, as `indexed`."""
-    db = demo_archive(tmp_path_factory.mktemp("demo"))
-    indexed = db.with_name("indexed.sqlite")
-    shutil.copy(db, indexed)
+    indexed = tmp_path_factory.mktemp("indexed") / "indexed.sqlite"
+    shutil.copy(demo_data / "demo.sqlite", indexed)
     return indexed
 
 
@@ -334,12 +354,62 @@ def test_the_tag_filter_and_facet_take_any_spelling(view: str) -> None:
     assert "_tag" not in facet["Bolivia"]["toggle_url"]  # unselecting removes BOLIVIA
 
 
+def test_our_search_reads_words_as_the_search_command_does(view: str) -> None:
+    def found(query: str, *more: str) -> set[str]:
+        args = urllib.parse.urlencode({"_q": query, "_shape": "objects", "_size": "max"})
+        rows = get_json(f"{view}/indexed/stories.json?{args}{''.join(more)}")["rows"]
+        return {row["headline"] for row in rows}
+
+    assert found("strike") == headlines_with_word("strike")
+    assert found("covid-19") == {"Covid-19 Returns To Iquitos Hospitals As Oxygen Runs Short"}
+    assert found('"lithium survey" OR copper', "&_tag=Peru") == {
+        "Aymara Communities On Both Shores Of Lake Titicaca Unite Against Lithium Survey",
+        "Cajamarca Farmers Block Access Road To Cerro Wari Copper Project",
+        "Arequipa Copper Miners Vote To Strike Over Night-Shift Safety",
+        "Tambo Valley Rice Growers Call For Local Referendum On Mining Project",  # its teaser
+    }
+    assert found("+++") == set()
+
+
+def get_text(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read().decode("utf-8")
+
+
+def test_story_tag_and_warc_pages(view: str, indexed_demo: Path) -> None:
+    with closing(sqlite3.connect(indexed_demo)) as conn:
+        (story_id,) = conn.execute("select id from stories where url = ?", [DEMO_STORY]).fetchone()
+        (peru,) = conn.execute("select id from tags where name = 'Peru'").fetchone()
+        (file_id, offset) = conn.execute(
+            "select warc_file_id, warc_offset from sightings where story_id = ? order by id",
+            [story_id],
+        ).fetchone()
+    story = get_text(f"{view}/-/story/{story_id}")
+    assert "Peruvian Congress Passes NGO Law In Late-Night Session" in story
+    assert f"/-/warc/{file_id}/{offset}.warc.gz" in story
+    tag = get_text(f"{view}/-/tag/{peru}")
+    assert "Quechua Community Radios Say New Licensing Rules" in tag  # dropped off page 1
+    assert "Walked to its last page" in tag and "<svg" in tag
+    capture = get_text(f"{view}/-/warc/{file_id}/{offset}")
+    assert "http://dispatch.example/tag/peru/" in capture
+    with urllib.request.urlopen(f"{view}/-/warc/{file_id}/{offset}.warc.gz", timeout=30) as raw:
+        records = list(ArchiveIterator(io.BytesIO(raw.read())))
+    assert [r.rec_type for r in records] == ["response"]
+    for missing in ("/-/story/99999", "/-/tag/99999", f"/-/warc/{file_id}/1"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(view + missing, timeout=30)
+        assert refused.value.code == 404
+
+
 def test_every_canned_query_runs(view: str) -> None:
     for query in QUERIES:
         result = get_json(f"{view}/indexed/{query.name}.json?_shape=objects")
         assert result["ok"] is not False, query.name
     weekly = get_json(f"{view}/indexed/stories_per_tag_per_week.json?_shape=objects")["rows"]
-    assert {row["tag"]: row["stories"] for row in weekly} == {"Peru": 26, "Bolivia": 12}
+    totals: dict[str, int] = {}
+    for row in weekly:
+        totals[row["tag"]] = totals.get(row["tag"], 0) + row["stories"]
+    assert totals == {"Peru": 28, "Bolivia": 13}
 
 
 def test_the_view_cannot_write(view: str, indexed_demo: Path) -> None:

@@ -8,26 +8,30 @@ also prove that nothing comes from a CDN. Screenshots go to tests/artifacts/ (gi
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
+from newsarchive.cli.examples import DEMO_STORY
+from newsarchive.storage import Archive
 from newsarchive.views.browse.queries import weekly_sql
 from newsarchive.views.browse.tables import inspect_archive
 from tests.browsing import (
     ARTIFACTS,
     browsing,
     dated_archive,
-    demo_archive,
     headlines_containing,
     headlines_with_word,
 )
-from tests.helpers import run_cli
+from tests.helpers import ROOT, run_cli, stored, story
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
@@ -46,9 +50,20 @@ SYMBOLS = "#chart-timeline svg g.mark-symbol.role-mark path"
 
 
 @pytest.fixture(scope="module")
-def archives(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def archives(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> dict[str, Path]:
+    """The demo archive, and the mining fixture's with two stories of this week, crawled now:
+    a timeline whose latest week is still running."""
     data = tmp_path_factory.mktemp("archives")
-    return {"demo": demo_archive(data), "mining": dated_archive(data)}
+    mining = dated_archive(data)
+    today = datetime.now(UTC).date().isoformat()
+    with Archive.open(str(mining)) as archive:
+        site = archive.read.iter_stories().__next__()["site"]  # the crawled site's tag
+        stored(archive, [
+            story(n, "Mining", site=site, url=f"https://{site}/2024/now-{n}/",
+                  published_at=today, fetched_at=datetime.now(UTC).isoformat())
+            for n in (1, 2)
+        ])  # fmt: skip
+    return {"demo": demo_data / "demo.sqlite", "mining": mining}
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +123,14 @@ def shot(tab, name: str, selector: str | None = None) -> None:
 
 
 def headlines_shown(tab) -> set[str]:
-    return set(tab.locator("table.rows-and-columns td.col-headline").all_inner_texts())
+    """The headlines of the stories view, or of the table grid (`_grid=1`)."""
+    shown = tab.locator("ol.na-stories .na-headline, table.rows-and-columns td.col-headline")
+    return set(shown.all_inner_texts())
+
+
+def one_id(db: Path, sql: str, *params: object) -> int:
+    with closing(sqlite3.connect(db)) as conn:
+        return conn.execute(sql, params).fetchone()[0]
 
 
 def test_landing_page_explains_the_tables(page, demo_view: str) -> None:
@@ -123,8 +145,25 @@ def test_landing_page_explains_the_tables(page, demo_view: str) -> None:
     shot(page, "landing")
 
 
+def test_the_stories_view_opens_on_the_stories(page, demo_view: str) -> None:
+    page.goto(f"{demo_view}/demo/stories")
+    first = page.locator("ol.na-stories li.na-story").first
+    assert first.bounding_box()["y"] < 760  # on the first screen, not below the glossary
+    assert first.locator(".na-headline a").inner_text() == (
+        "Covid-19 Returns To Iquitos Hospitals As Oxygen Runs Short"  # newest published first
+    )
+    assert first.locator(".na-headline a").get_attribute("href").startswith("/-/story/")
+    assert first.locator("a.na-tag").all_inner_texts() == ["Peru"]
+    assert first.locator("time").inner_text().startswith("2024-09-30")
+    assert first.locator(".na-teaser").bounding_box()["width"] > 500  # a teaser to read
+    assert page.locator("details.na-glossary").get_attribute("open") is None
+    shot(page, "stories")
+
+
 def test_filter_finds_stories_and_the_tag_facet_narrows_them(page, demo_view: str) -> None:
     page.goto(f"{demo_view}/demo/stories")
+    page.get_by_role("link", name="every column, filters and SQL").click()
+    page.wait_for_url("**_grid=1**")
     page.select_option('select[name="_filter_column"]', "headline")
     page.select_option('select[name="_filter_op"]', "contains")
     page.fill('input[name="_filter_value"]', "strike")
@@ -133,7 +172,7 @@ def test_filter_finds_stories_and_the_tag_facet_narrows_them(page, demo_view: st
     everywhere = headlines_shown(page)
     assert everywhere == headlines_containing("strike")
     story_link = page.locator("td.col-url a").first
-    assert story_link.get_attribute("href").startswith("http://127.0.0.1:")
+    assert story_link.get_attribute("href").startswith("http://dispatch.example/")
 
     page.locator("#facet-tag").get_by_role("link", name="Bolivia", exact=True).click()
     page.wait_for_url("**_tag=Bolivia**")
@@ -144,13 +183,79 @@ def test_filter_finds_stories_and_the_tag_facet_narrows_them(page, demo_view: st
     shot(page, "tag-facet")
 
 
-def test_full_text_search_finds_stories(page, demo_view: str, archives: dict[str, Path]) -> None:
+def test_search_finds_stories_and_marks_the_words(
+    page, demo_view: str, archives: dict[str, Path]
+) -> None:
     assert inspect_archive(archives["demo"]).stories_fts == "stories_fts"
     page.goto(f"{demo_view}/demo/stories")
-    page.fill("input#_search", "strike")
-    page.press("input#_search", "Enter")
-    page.wait_for_url("**_search=strike**")
+    page.fill("input#na-q", "strike")
+    page.press("input#na-q", "Enter")
+    page.wait_for_url("**_q=strike**")
     assert headlines_shown(page) == headlines_with_word("strike")
+    marked = {text.lower() for text in page.locator("ol.na-stories mark").all_inner_texts()}
+    assert marked == {"strike"}
+    page.fill("input#na-q", "covid-19")
+    page.press("input#na-q", "Enter")
+    page.wait_for_url("**_q=covid-19**")
+    assert page.locator(".na-headline mark").all_inner_texts() == ["Covid-19"]
+    shot(page, "search")
+
+
+def test_the_story_page_shows_its_history(page, demo_view: str, archives: dict[str, Path]) -> None:
+    story_id = one_id(archives["demo"], "select id from stories where url = ?", DEMO_STORY)
+    page.goto(f"{demo_view}/-/story/{story_id}")
+    assert (
+        page.locator("h1").inner_text()
+        == "Peruvian Congress Approves Law Restricting Foreign-Funded NGOs"
+    )
+    versions = page.locator("table.na-versions tbody tr")
+    assert versions.count() == 2
+    assert "Peruvian Congress Passes NGO Law In Late-Night Session" in versions.first.inner_text()
+    assert "(current)" in versions.last.inner_text()
+    sightings = page.locator("table.na-sightings tbody tr")
+    assert [row.split("\t")[1:5] for row in sightings.all_inner_texts()] == [
+        ["1", "Peru", "1", "5"], ["2", "Peru", "1", "7"],
+    ]  # fmt: skip
+    shot(page, "story")
+    raw = page.request.get(demo_view + page.locator("a.na-warc-raw").first.get_attribute("href"))
+    assert [r.rec_type for r in ArchiveIterator(io.BytesIO(raw.body()))] == ["response"]
+    page.locator("a.na-warc").first.click()
+    page.wait_for_url("**/-/warc/**")
+    assert "http://dispatch.example/tag/peru/" in page.locator("dl.na-facts").inner_text()
+    assert "Peruvian Congress Passes NGO Law" in page.locator("pre.na-body").inner_text()
+
+
+def test_the_tag_page_shows_coverage_and_changes(
+    page, demo_view: str, archives: dict[str, Path]
+) -> None:
+    dropped = "/2024/07/tambo-valley-growers-call-for-mining-referendum/"
+    dropped_id = one_id(archives["demo"], "select id from stories where url like ?", f"%{dropped}")
+    page.goto(f"{demo_view}/-/story/{dropped_id}")
+    assert "by " in page.locator("table.na-presence tbody tr").inner_text()  # off page 1 by …
+    page.locator("table.na-presence a.na-tag").click()
+    page.wait_for_url("**/-/tag/**")
+    assert page.locator("h1").inner_text().startswith("Tag Peru")
+    assert page.locator(".na-depth").inner_text().startswith("Walked to its last page")
+    assert page.locator(".na-timeline svg circle").count() > 10
+    rows = page.locator("table.na-dropped tbody tr").all_inner_texts()
+    assert [row.split("\t")[0] for row in rows] == [
+        "Quechua Community Radios Say New Licensing Rules Will Force Them Off The Air",
+        "Tambo Valley Rice Growers Call For Local Referendum On Mining Project",
+    ]
+    assert "Peruvian Congress Passes NGO Law" in page.locator("table.na-changed").inner_text()
+    assert page.locator("table.na-walks tbody tr").count() == 2
+    shot(page, "tag")
+
+
+def test_queries_hide_their_sql_and_the_machinery_is_hidden(page, demo_view: str) -> None:
+    page.goto(f"{demo_view}/demo")
+    assert page.locator("a", has_text="alembic_version").count() == 0
+    starter = page.locator(".CodeMirror").inner_text()
+    assert "from stories" in starter and "alembic" not in starter
+    page.goto(f"{demo_view}/demo/dropped_off_first_page")
+    assert page.locator(".CodeMirror, textarea#sql-editor").count() == 0
+    assert page.locator(".show-hide-sql a").inner_text() == "show"
+    assert "Quechua Community Radios" in page.locator("table.rows-and-columns").inner_text()
 
 
 @pytest.mark.parametrize("name", ["demo", "mining"])
@@ -165,12 +270,39 @@ def test_timeline_draws_a_point_per_tag_and_week(
     labels = page.locator(SYMBOLS).evaluate_all("marks => marks.map(m => m.ariaLabel)")
     assert len(labels) == len(expected)
     assert sum(int(label.split("Stories: ")[1].split(";")[0]) for label in labels) == sum(
-        stories for _week, _tag, stories in expected
+        row[2] for row in expected
     )
-    assert {label.split("Tag: ")[1] for label in labels} == {tag for _w, tag, _n in expected}
+    assert {label.split("Tag: ")[1].split(";")[0] for label in labels} == {
+        row[1] for row in expected
+    }
+    ticks = page.locator("#chart-timeline svg g.role-axis-label text").evaluate_all(
+        "texts => texts.map(t => t.textContent)"
+    )
+    assert any(tick.endswith(" 2024") for tick in ticks), ticks  # dates carry their year
+    rules = page.locator("#chart-timeline svg g.mark-rule.role-mark line")
+    assert rules.count() == len({row[1] for row in expected})  # where each tag begins
+    partial = page.locator("#chart-timeline svg g.mark-rect.role-mark path")
+    assert partial.count() == (1 if any(row[4] for row in expected) else 0)
     # The list of stories dated outside the timeline's window: none in these archives.
     assert page.locator("#card-outside").get_by_text("Not plotted").count() == 1
     shot(page, f"timeline-{name}", "#card-timeline")
+
+
+def test_a_tag_keeps_its_colour_when_filtered(page, demo_view: str) -> None:
+    lines = "#chart-timeline svg g.mark-line.role-mark path"
+
+    def colours() -> list[str]:
+        page.wait_for_selector(lines)
+        return page.locator(lines).evaluate_all("paths => paths.map(p => p.getAttribute('stroke'))")
+
+    page.goto(f"{demo_view}/-/dashboards/coverage")
+    both = colours()
+    assert len(set(both)) == 2
+    page.goto(f"{demo_view}/-/dashboards/coverage?tag=Peru")
+    (peru,) = colours()
+    page.goto(f"{demo_view}/-/dashboards/coverage?tag=Bolivia")
+    (bolivia,) = colours()
+    assert {peru, bolivia} == set(both) and peru != bolivia
 
 
 def test_nothing_can_be_written(page, demo_view: str, archives: dict[str, Path]) -> None:
@@ -204,3 +336,9 @@ def test_report_opens_offline_with_its_chart(
     assert chart.locator("circle").count() > 10
     assert chart.locator("polyline").count() == 1
     shot(page, "report")
+
+
+def test_the_readme_shows_the_browser_as_the_tests_see_it() -> None:
+    """docs/browse-tag.png is a copy of the tag page's screenshot (tests/artifacts/tag.png)."""
+    assert (ROOT / "docs" / "browse-tag.png").stat().st_size > 10_000
+    assert "docs/browse-tag.png" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -150,7 +150,10 @@ def test_sigterm_stops_cleanly_and_resume_finishes(faults: FaultServer, tmp_path
     faults.released.set()  # let the half-sent page finish; the crawl stops before page 4
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130, stderr
-    assert stderr.strip().splitlines()[-1] == "newsarchive: error: crawl interrupted"
+    assert stderr.strip().splitlines()[-1] == (
+        "newsarchive: error: crawl interrupted; run the same command with --resume to continue "
+        "where it stopped"
+    )
     assert runs(db)[0][0] == "interrupted"  # closed by the crawl itself, not by the next one
     stored = assert_whole(db)
 

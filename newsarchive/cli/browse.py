@@ -8,7 +8,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db
+from newsarchive.cli.options import add_db, archive_target, missing_archive_hint
 from newsarchive.views.browse import DEFAULT_HOST, DEFAULT_PORT
 
 
@@ -37,6 +37,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from newsarchive.storage import DatabaseError
     from newsarchive.views.browse import server
     from newsarchive.views.browse.tables import inspect_archive
 
@@ -47,8 +48,15 @@ def handle(args: argparse.Namespace) -> int:
         )
     if not 0 < args.port < 65536:
         raise CLIError("--port must be between 1 and 65535", CLIError.USAGE)
-    db = _sqlite_file(args.db)
-    tables = inspect_archive(db)
+    target = archive_target(args)
+    db = _sqlite_file(target)
+    try:
+        tables = inspect_archive(db)
+    except DatabaseError as error:
+        hint = missing_archive_hint(target)
+        if not hint:
+            raise
+        raise type(error)(f"{error}{hint}") from None
     if not server.port_is_free(args.host, args.port):
         raise CLIError(
             f"cannot listen on {args.host} port {args.port}: in use or not an address of this "

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db, add_profile, add_settings, check_profiles
+from newsarchive.cli.options import add_db, add_profile, add_settings, check_profiles, project
+from newsarchive.files import json_default
 from newsarchive.status import RunStatus
 
 if TYPE_CHECKING:
@@ -22,7 +25,14 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="crawl tag-listing pages and their older pages into the archive",
         description="Crawl tag-listing pages and all their older pages into the archive.",
     )
-    parser.add_argument("urls", nargs="+", metavar="URL", help="tag-listing page URL")
+    parser.add_argument(
+        "urls", nargs="*", metavar="URL",
+        help="tag-listing page URL (or none: those of -i FILE, or of the project file)",
+    )  # fmt: skip
+    parser.add_argument(
+        "-i", "--input", metavar="FILE",
+        help="read start URLs from FILE, one per line (# comments); - reads standard input",
+    )  # fmt: skip
     add_db(parser)
     parser.add_argument(
         "--max-pages", type=int, metavar="N", help="follow at most N pages per start URL"
@@ -56,6 +66,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_profile(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     parser.add_argument(
+        "-v", "--verbose", action="count", default=0,
+        help="log what the crawl does on stderr, as Scrapy does (-vv: everything)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--json", action="store_true",
+        help="end with one JSON object on stdout: the figures and status of each run",
+    )  # fmt: skip
+    parser.add_argument(
         "--log-file", metavar="FILE", help="append the crawl's full log to FILE (for cron)"
     )
     parser.add_argument(
@@ -86,59 +104,99 @@ def add_article_options(group: argparse._ArgumentGroup) -> None:
 def handle(args: argparse.Namespace) -> int:
     from newsarchive.crawl.api import crawl
     from newsarchive.crawl.jobs import crawl_in_jobs
+    from newsarchive.runtime.progress import ProgressLine
     from newsarchive.storage import Archive
 
     options = crawl_options(args)
     if args.jobs < 1:
         raise CLIError("--jobs must be at least 1", CLIError.USAGE)
     check_profiles(list(options.profiles), options.settings)  # so does a bad profile
-    Archive.open(args.db).close()  # a bad --db fails here, before any request is made
+    with Archive.open(options.db) as archive:  # a bad --db fails here, before any request
+        location = archive.location
     interactive = options.progress
-    if args.jobs > 1:
-        results = crawl_in_jobs(options.but(progress=False), args.jobs)
-        for result in results:
-            warn_low_confidence(result)
-        if interactive:
-            print(jobs_summary(results))
-        return max((exit_status(result) for result in results), default=0)
-    result = crawl(options)
-    for failure in result.page_failures:
-        print(f"newsarchive: warning: pagination stopped early: {failure}", file=sys.stderr)
-    warn_low_confidence(result)
-    for problem in result.feed_problems:
-        print(f"newsarchive: warning: {problem}", file=sys.stderr)
     if interactive:
-        print(summary(result))
-    return outcome(result)
+        processes = f" in {args.jobs} processes" if args.jobs > 1 else ""
+        count = len(options.urls)
+        print(
+            f"crawling {count} start URL{'s' if count > 1 else ''} into {location}{processes}",
+            file=sys.stderr,
+            flush=True,
+        )
+    if args.jobs > 1:
+        line = ProgressLine() if interactive else None
+        results = crawl_in_jobs(options.but(progress=False), args.jobs, line.show if line else None)
+        if line:
+            line.clear()
+    else:
+        results = [crawl(options)]
+    for result in results:
+        for failure in result.page_failures:
+            print(f"newsarchive: warning: pagination stopped early: {failure}", file=sys.stderr)
+        warn_low_confidence(result)
+        for problem in result.feed_problems:
+            print(f"newsarchive: warning: {problem}", file=sys.stderr)
+    status = max((exit_status(result) for result in results), default=0)
+    if args.json:
+        print(json.dumps(report(results, status), ensure_ascii=False, default=json_default))
+    elif interactive:
+        print(summary(results[0]) if len(results) == 1 else jobs_summary(results))
+    return status
 
 
 def crawl_options(args: argparse.Namespace) -> CrawlOptions:
-    """The crawl the command line asks for; a usage error names what is wrong."""
+    """The crawl the command line asks for, on top of the project file; a usage error names
+    what is wrong."""
+    from newsarchive.crawl.config import read_urls
     from newsarchive.crawl.options import CrawlOptions, OptionError
 
-    options = CrawlOptions(
-        urls=tuple(args.urls),
-        db=args.db,
-        max_pages=args.max_pages,
-        full=args.full,
-        stop_after=args.stop_after,
-        warc=not args.no_warc,
-        warc_dir=args.warc_dir,
-        feeds=not args.no_feeds,
-        settings=dict(args.settings),
-        progress=sys.stderr.isatty() and not args.quiet,
-        log_file=args.log_file,
-        resume=args.resume,
-        profiles=tuple(args.profiles),
-        articles=args.articles,
-        max_articles=args.max_articles,
-        recheck=args.recheck,
-    )
     try:
+        urls = list(args.urls) + (read_urls(args.input, sys.stdin) if args.input else [])
+        options = CrawlOptions.configured(
+            project(args),
+            urls=tuple(urls),
+            db=args.db,
+            max_pages=args.max_pages,
+            full=args.full,
+            stop_after=args.stop_after,
+            warc=not args.no_warc,
+            warc_dir=args.warc_dir,
+            feeds=not args.no_feeds,
+            settings=dict(args.settings),
+            progress=sys.stderr.isatty() and not (args.quiet or args.verbose),
+            verbosity=args.verbose,
+            log_file=args.log_file,
+            resume=args.resume,
+            profiles=tuple(args.profiles),
+            articles=args.articles,
+            max_articles=args.max_articles,
+            recheck=args.recheck,
+        )
+        if not options.urls:
+            raise OptionError(
+                "no start URL: name one, read them from a file with -i FILE, or list them as "
+                "urls in newsarchive.toml"
+            )
         options.check()
     except OptionError as error:
         raise CLIError(str(error), CLIError.USAGE) from None
     return options
+
+
+def report(results: list[CrawlResult], status: int) -> dict[str, object]:
+    """`crawl --json`: the totals, the exit status, and each run's own figures."""
+    runs = [
+        {key: value for key, value in asdict(result).items() if key != "stats"}
+        for result in results
+    ]
+    return {
+        "exit_status": status,
+        "pages": sum(result.pages for result in results),
+        "stories_new": sum(result.stories_new for result in results),
+        "stories_existing": sum(result.stories_existing for result in results),
+        "errors": sum(result.errors for result in results),
+        "archive": results[0].archive if results else None,
+        "runs": runs,
+    }
 
 
 def exit_status(result: CrawlResult, judge: Callable[[CrawlResult], int] | None = None) -> int:
@@ -214,7 +272,10 @@ def outcome(result: CrawlResult) -> int:
             CLIError.WARC_FAILED,
         )
     if result.status == RunStatus.INTERRUPTED:
-        raise CLIError("crawl interrupted", 130)
+        raise CLIError(
+            "crawl interrupted; run the same command with --resume to continue where it stopped",
+            130,
+        )
     if result.shortfalls:
         raise CLIError(_fewer(result), CLIError.FEWER_STORIES)
     if result.status not in (RunStatus.FINISHED, RunStatus.PARTIAL):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db, open_archive
+from newsarchive.cli.options import add_db, archive_target, open_archive
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -37,8 +37,9 @@ def register_upgrade(actions: argparse._SubParsersAction) -> None:
 def upgrade(args: argparse.Namespace) -> int:
     from newsarchive.storage import Archive, lock_archive
 
-    with lock_archive(args.db):  # no crawl writes while the schema changes
-        done = Archive.upgrade(args.db, backup=not args.no_backup)
+    target = archive_target(args)
+    with lock_archive(target):  # no crawl writes while the schema changes
+        done = Archive.upgrade(target, backup=not args.no_backup)
     if done.before == done.after:
         print(f"The archive is up to date (schema {done.after}).")
         return 0

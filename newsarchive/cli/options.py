@@ -9,15 +9,19 @@ from __future__ import annotations
 import argparse
 import os
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsarchive.cli.errors import CLIError
 from newsarchive.storage.selection import StoryFilter
 
 if TYPE_CHECKING:
+    from newsarchive.crawl.config import ProjectConfig
     from newsarchive.extract import Profile
     from newsarchive.storage import Archive
 
+DEFAULT_ARCHIVE = Path("data") / "archive.sqlite"
+DEMO_ARCHIVE = Path("data") / "demo.sqlite"
 DB_HELP = (
     "archive: a SQLite file path or a SQLAlchemy URL "
     "(default: $NEWSARCHIVE_DB, else data/archive.sqlite)"
@@ -25,15 +29,53 @@ DB_HELP = (
 
 
 def add_db(parser: argparse.ArgumentParser) -> None:
+    """--db, and --config: a project file that may name the archive (and, for `crawl`, more)."""
     parser.add_argument("--db", metavar="DB", help=DB_HELP)
+    parser.add_argument(
+        "--config", metavar="FILE",
+        help="project file (TOML) with the archive, start URLs, contact and per-site settings "
+        "(default: newsarchive.toml in the working directory, if there); flags win over it",
+    )  # fmt: skip
+
+
+def project(args: argparse.Namespace) -> ProjectConfig:
+    """The project file the command reads (`--config`, else ./newsarchive.toml, else none)."""
+    from newsarchive.crawl.config import load_config
+    from newsarchive.crawl.options import OptionError
+
+    try:
+        return load_config(args.config)
+    except OptionError as error:
+        raise CLIError(str(error), CLIError.USAGE) from None
+
+
+def archive_target(args: argparse.Namespace) -> str | None:
+    """The archive a command uses: --db, else $NEWSARCHIVE_DB, else the project file's."""
+    return project(args).archive(args.db)
 
 
 def open_archive(args: argparse.Namespace, *, write: bool = False) -> Archive:
-    """The existing archive `--db` names, to use as `with open_archive(args) as archive:`;
+    """The existing archive the command names, to use as `with open_archive(args) as archive:`;
     read-only unless the command must `write` to it."""
-    from newsarchive.storage import Archive
+    from newsarchive.storage import Archive, DatabaseError
 
-    return Archive.open(args.db, create=False, read_only=not write)
+    target = archive_target(args)
+    try:
+        return Archive.open(target, create=False, read_only=not write)
+    except DatabaseError as error:
+        hint = missing_archive_hint(target)
+        if not hint:
+            raise
+        raise type(error)(f"{error}{hint}") from None
+
+
+def missing_archive_hint(target: str | None) -> str:
+    """What to do when the default archive does not exist (yet): name the demo's, if there."""
+    if target or os.environ.get("NEWSARCHIVE_DB") or DEFAULT_ARCHIVE.exists():
+        return ""
+    if DEMO_ARCHIVE.exists():
+        return f"; the demo archive is {DEMO_ARCHIVE}: add --db {DEMO_ARCHIVE}"
+    return "; crawl into it with `newsarchive crawl URL`, or try `newsarchive demo`"
 
 
 def add_redis(parser: argparse.ArgumentParser) -> None:

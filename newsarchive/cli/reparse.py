@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db, open_archive
+from newsarchive.cli.options import add_db, archive_target, open_archive
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -33,7 +33,7 @@ def handle(args: argparse.Namespace) -> int:
     from newsarchive.storage import lock_archive
 
     # A crawl must not write while sightings are replaced.
-    with lock_archive(args.db), open_archive(args, write=True) as archive:
+    with lock_archive(archive_target(args)), open_archive(args, write=True) as archive:
         results = reparse(archive, args.run, args.warc_dirs)
     if not results:
         which = f"run {args.run} has" if args.run is not None else "no run has"

@@ -7,7 +7,7 @@ import sys
 
 from newsarchive.cli.crawl import summary
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db, add_redis, add_settings
+from newsarchive.cli.options import add_db, add_redis, add_settings, archive_target
 from newsarchive.crawl.checks import OptionError, check_settings
 
 
@@ -44,11 +44,12 @@ def handle(args: argparse.Namespace) -> int:
     except OptionError as error:
         raise CLIError(str(error), CLIError.USAGE) from None
     connect(args.redis).server.close()  # a bad --redis fails here, before Scrapy starts
-    Archive.open(args.db).close()  # and so does a bad --db
+    target = archive_target(args)
+    Archive.open(target).close()  # and so does a bad --db
     interactive = sys.stderr.isatty() and not args.quiet
     result = work(
         args.redis,
-        db=args.db,
+        db=target,
         idle_exit=args.idle_exit,
         settings=dict(args.settings),
         progress=interactive,

@@ -88,7 +88,9 @@ def crawl(options: CrawlOptions) -> CrawlResult:
     if _reactor_used:
         return in_new_process(crawl, options)
     process = CrawlerProcess(options.to_settings())
-    return run_spider(process, TagSpider, one_line=not options.log_file, urls=list(options.urls))
+    # -v shows Scrapy's own log lines, as `scrapy crawl` prints them.
+    one_line = not options.log_file and not options.verbosity
+    return run_spider(process, TagSpider, one_line=one_line, urls=list(options.urls))
 
 
 def backfill(options: BackfillOptions) -> CrawlResult:

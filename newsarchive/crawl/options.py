@@ -23,6 +23,8 @@ URLLENGTH_LIMIT = 2083
 if TYPE_CHECKING:
     from scrapy.settings import Settings
 
+    from newsarchive.crawl.config import ProjectConfig
+
 
 @dataclass(frozen=True, slots=True)
 class CrawlOptions:
@@ -47,6 +49,10 @@ class CrawlOptions:
     feeds: bool = True
     settings: dict[str, Any] = field(default_factory=dict)
     progress: bool = False
+    # For the processes of `--jobs`: progress as JSON lines on stdout (`runtime.progress`).
+    report_progress: bool = False
+    # 1 logs what the crawl does (INFO), 2 everything (DEBUG), as Scrapy's log levels.
+    verbosity: int = 0
     log_file: str | None = None
     resume: bool = False
     profiles: tuple[str, ...] = ()
@@ -86,15 +92,19 @@ class CrawlOptions:
     def overrides(self) -> dict[str, Any]:
         """The settings these options stand for, on top of `settings`."""
         named: dict[str, Any] = {
-            "LOG_LEVEL": "ERROR",
+            "LOG_LEVEL": ("ERROR", "INFO", "DEBUG")[min(self.verbosity, 2)],
             "NEWSARCHIVE_PROGRESS": self.progress,
+            "NEWSARCHIVE_PROGRESS_REPORT": self.report_progress,
             "NEWSARCHIVE_RESUME": self.resume,
             "NEWSARCHIVE_WARC": self.warc,
             "NEWSARCHIVE_FEEDS": self.feeds,
             "NEWSARCHIVE_SHARED_LOCK": self.shared_lock,
         }
         if self.log_file:
-            named |= {"LOG_FILE": self.log_file, "LOG_LEVEL": "INFO"}
+            named |= {
+                "LOG_FILE": self.log_file,
+                "LOG_LEVEL": "DEBUG" if self.verbosity > 1 else "INFO",
+            }
         optional = {
             "NEWSARCHIVE_FULL": self.full or None,
             "NEWSARCHIVE_MAX_PAGES": self.max_pages,
@@ -121,6 +131,25 @@ class CrawlOptions:
             )
             settings.set("NEWSARCHIVE_JOBDIR", str(folder), priority="cmdline")
         return settings
+
+    @classmethod
+    def configured(cls, config: ProjectConfig, **given: Any) -> CrawlOptions:
+        """Options from a project file with `given` on top: the command line's values, None (or
+        empty) for what it left to the file. Settings merge, the given ones winning."""
+        fallback = {
+            "urls": config.urls,
+            "max_pages": config.max_pages,
+            "stop_after": config.stop_after,
+            "warc_dir": config.warc_dir,
+            "profiles": config.profiles,
+        }
+        values = {
+            name: value if given.get(name) in (None, ()) else given[name]
+            for name, value in fallback.items()
+        }
+        values["db"] = config.archive(given.get("db"))
+        values["settings"] = config.crawl_settings() | given.get("settings", {})
+        return cls(**(given | values))
 
     def but(self, **changes: Any) -> CrawlOptions:
         """A copy with some options changed (one process of `--jobs`, say)."""

@@ -1,6 +1,7 @@
 """robots.txt Crawl-delay, honoured per site: Scrapy parses it but never applies it.
 
-The delay becomes a floor under the site's download-slot delay, restored before every request
+A site's delay in DOWNLOAD_SLOTS (a project file's `[sites."host"] delay`) is a floor too: the
+longer of the two holds. The delay becomes a floor under the site's download-slot delay, restored before every request
 reaches the downloader and after every response (AutoThrottle may have lowered it meanwhile).
 """
 
@@ -25,7 +26,11 @@ class CrawlDelay:
         self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get(
             "USER_AGENT"
         )
-        self.delays: dict[str, float] = {}  # by netloc, as robots.txt files are
+        self.delays: dict[str, float] = {  # by netloc, as robots.txt files are
+            host: float(slot["delay"])
+            for host, slot in crawler.settings.getdict("DOWNLOAD_SLOTS").items()
+            if "delay" in slot
+        }
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(self.floor, signal=signals.request_reached_downloader)
         crawler.signals.connect(self.response_downloaded, signal=signals.response_downloaded)
@@ -47,7 +52,7 @@ class CrawlDelay:
                 netloc, delay, self.cap,
             )  # fmt: skip
             delay = self.cap
-        self.delays[netloc] = delay
+        self.delays[netloc] = max(delay, self.delays.get(netloc, 0.0))
         self.crawler.stats.set_value(f"newsarchive/crawl_delay/{netloc}", delay)
         logger.info("%s: robots.txt Crawl-delay %g s", netloc, delay)
 

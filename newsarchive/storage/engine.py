@@ -151,6 +151,12 @@ def _sqlite_connect(uri: str) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
 
 
+def read_only_engine(path: Path) -> Engine:
+    """An engine that can only read the SQLite file at `path`, opened as `browse`'s Datasette
+    opens it (`sqlite_file.read_only_uri`): nothing is written, whatever a query asks."""
+    return make_engine(make_url(f"sqlite:///{path.resolve()}"), read_only=True)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -14,7 +14,6 @@ from newsarchive.storage import bulk, search
 from newsarchive.storage.aliases import aliases_of
 from newsarchive.storage.clauses import story_clauses
 from newsarchive.storage.columns import FIELDS
-from newsarchive.storage.errors import SearchSyntaxError
 from newsarchive.storage.history import Timeline, timeline
 from newsarchive.storage.schema import (
     archived_captures,
@@ -99,17 +98,34 @@ class StoryReader:
             yield from stream(conn, fields, where, cells or Cells(), chunk)
 
     def search(
-        self, query: str, where: StoryFilter | None = None, *, limit: int = 20
+        self, query: str, where: StoryFilter | None = None, *, limit: int = 20, raw: bool = False
     ) -> list[dict[str, Any]]:
-        """Stories whose headline or teaser match `query`, best first, with marked snippets."""
-        dialect = self.engine.dialect.name
-        if dialect == "sqlite":
-            problem = search.sqlite_syntax_error(query)
-            if problem:
-                raise SearchSyntaxError(problem)
-        statement = search.search_query(dialect, query, story_clauses(where), limit)
+        """Stories whose headline or teaser match `query`, best first (see `search.parse`; `raw`
+        passes the database's own syntax): url, site, published_at, tags, score (higher is
+        better), headline, teaser and snippet as plain text, and `matches`, the [start, end)
+        character spans of the matched words in each of those three."""
+        found = search.Search(self.engine.dialect.name, query, raw)
+        statement = found.hits(story_clauses(where), limit)
         with self.engine.connect() as conn:
-            return [row._asdict() for row in conn.execute(statement)]
+            rows = conn.execute(statement).all()
+        hits = []
+        for row in rows:
+            hit = row._asdict()
+            hit["tags"] = tag_list(hit["tags"])
+            hit["matches"] = {}
+            for name in ("headline", "teaser", "snippet"):
+                hit[name], hit["matches"][name] = search.spans(hit[name])
+            hit["snippet"] = hit["snippet"] or None
+            hits.append(hit)
+        return hits
+
+    def search_total(
+        self, query: str, where: StoryFilter | None = None, *, raw: bool = False
+    ) -> int:
+        """How many stories `search` would find without a limit."""
+        found = search.Search(self.engine.dialect.name, query, raw)
+        with self.engine.connect() as conn:
+            return conn.execute(found.total(story_clauses(where))).scalar_one()
 
     def story(self, url: str) -> dict[str, Any] | None:
         """The stored row of the story with this canonical URL (or an alias of it), or None."""
@@ -176,6 +192,7 @@ class StoryReader:
                 sightings.c.tag_id,
                 tags.c.name.label("tag"),
                 tags.c.site.label("tag_site"),
+                sightings.c.warc_file_id,
                 warc_files.c.path.label("warc_file"),
                 sightings.c.warc_offset,
                 record.c.kind.label("warc_record"),

@@ -5,6 +5,12 @@ Stories and their articles have an index each; a story matches when all the quer
 in its headline and teaser, or all in its article's title and text (the article repeats what
 the listing said). Article rows are few and written one fetch at a time, so triggers index them.
 
+A query is read in one place for both databases (`parse`): words and "phrases" must all match,
+`OR` between two of them takes either, `word*` is a prefix; every other character is text, so
+`covid-19`, `e-mail`, `U.S.`, `Perú's` or `C++` are searched as people mean them, never read
+as operators. `raw` queries go to the database's own syntax unchanged (FTS5 query syntax,
+PostgreSQL's web-search syntax).
+
 In PostgreSQL an expression index follows the stories table by itself. In SQLite, triggers
 keep the FTS5 index in step with changed and deleted stories, while new stories are indexed by
 the storage layer's one write path in the same transaction, with one INSERT ... SELECT per batch:
@@ -14,7 +20,9 @@ ten times faster than a trigger firing for every row.
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
+from dataclasses import dataclass
 
 from sqlalchemy import (
     ColumnElement,
@@ -31,12 +39,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
+from newsarchive.storage.errors import SearchSyntaxError
 from newsarchive.storage.schema import articles, stories
+from newsarchive.storage.story_rows import tag_names
 
 logger = logging.getLogger(__name__)
 
-MARK_START, MARK_END, ELLIPSIS = "[", "]", "…"
+# Matched words come back between these private-use characters, which no headline holds, and
+# leave as spans over the plain text (`spans`).
+MARK_START, MARK_END, ELLIPSIS = "\ue000", "\ue001", "…"
 SNIPPET_WORDS = 24
+# A "phrase" (its closing quote may be missing), or a run of anything but spaces.
+_TOKEN = re.compile(r'"(?P<phrase>[^"]*)"?(?P<star>\*?)|(?P<word>\S+)')
 
 SQLITE_DDL = (
     # unicode61 with remove_diacritics: "Peru" finds "Perú", as Spanish readers expect.
@@ -133,6 +147,71 @@ def create_article_index(conn: Connection) -> None:
         conn.execute(text(statement))
 
 
+@dataclass(frozen=True, slots=True)
+class Term:
+    """Words that must appear together (one word, or a phrase); `prefix`: the last may go on."""
+
+    text: str
+    prefix: bool = False
+
+
+# A plain query: every group must match, any term of a group will do.
+Query = list[list[Term]]
+
+
+def parse(query: str) -> Query:
+    """A plain query as groups of terms; raises SearchSyntaxError when it has no word at all."""
+    groups: Query = []
+    joining = False
+    for token in _TOKEN.finditer(query):
+        word = token["word"]
+        if word == "OR" and groups:
+            joining = True
+            continue
+        if word is not None:
+            text, prefix = (
+                (word[:-1], True) if len(word) > 1 and word.endswith("*") else (word, False)
+            )
+        else:
+            text, prefix = token["phrase"], bool(token["star"])
+        if not any(character.isalnum() for character in text):
+            continue
+        if joining:
+            groups[-1].append(Term(text, prefix))
+        else:
+            groups.append([Term(text, prefix)])
+        joining = False
+    if not groups:
+        raise SearchSyntaxError(f"no word to search for in {query!r}")
+    return groups
+
+
+def fts5_query(query: Query) -> str:
+    """The query in FTS5 syntax: each term a quoted string, so its characters stay text."""
+
+    def term(t: Term) -> str:
+        return '"' + t.text.replace('"', '""') + '"' + ("*" if t.prefix else "")
+
+    return " ".join(
+        term(group[0]) if len(group) == 1 else "(" + " OR ".join(map(term, group)) + ")"
+        for group in query
+    )
+
+
+def tsquery(query: Query) -> str:
+    """The query as PostgreSQL `to_tsquery` text: each term quoted, read by the same parser as
+    the stories (a phrase becomes `<->`)."""
+
+    def term(t: Term) -> str:
+        quoted = "'" + t.text.replace("\\", "\\\\").replace("'", "''") + "'"
+        return quoted + (":*" if t.prefix else "")
+
+    return " & ".join(
+        term(group[0]) if len(group) == 1 else "( " + " | ".join(map(term, group)) + " )"
+        for group in query
+    )
+
+
 def sqlite_syntax_error(query: str) -> str | None:
     """Why FTS5 cannot parse `query`, tried on an empty in-memory index; None when it can.
 
@@ -149,93 +228,161 @@ def sqlite_syntax_error(query: str) -> str | None:
     return None
 
 
-def search_query(dialect: str, query: str, where: list[ColumnElement[bool]], limit: int) -> Select:
-    """Stories matching `query`, best first: url, site, published_at, headline and snippet
-    with the matched words between MARK_START and MARK_END. A story whose headline and teaser
-    do not match but whose article does shows its headline and a snippet of the article."""
-    parts = _postgresql(query, where) if dialect == "postgresql" else _sqlite(query, where)
-    found = union_all(*parts).subquery("found")
-    return (
-        select(found.c.url, found.c.site, found.c.published_at, found.c.headline, found.c.snippet)
-        .order_by(found.c.rank)
-        .limit(limit)
-    )
+@dataclass(frozen=True, slots=True)
+class Search:
+    """One search, as each database runs it: `query` as typed, plain unless `raw`."""
 
+    dialect: str
+    query: str
+    raw: bool = False
 
-def _sqlite(query: str, where: list[ColumnElement[bool]]) -> tuple[Select, Select]:
-    fts = table("stories_fts", column("rowid"), column("rank"))
-    name = literal_column("stories_fts")
-    article_fts = table("articles_fts", column("rowid"), column("rank"))
-    article_name = literal_column("articles_fts")
-    by_story = (
-        select(
-            stories.c.url,
-            stories.c.site,
-            stories.c.published_at,
-            func.highlight(name, 0, MARK_START, MARK_END).label("headline"),
-            func.snippet(name, 1, MARK_START, MARK_END, ELLIPSIS, SNIPPET_WORDS).label("snippet"),
-            fts.c.rank.label("rank"),
+    def expression(self) -> str:
+        """What the database matches: FTS5 query text, or `to_tsquery` text on PostgreSQL."""
+        if self.raw:
+            if self.dialect == "sqlite" and (problem := sqlite_syntax_error(self.query)):
+                raise SearchSyntaxError(problem)
+            return self.query
+        parsed = parse(self.query)
+        return tsquery(parsed) if self.dialect == "postgresql" else fts5_query(parsed)
+
+    def hits(self, where: list[ColumnElement[bool]], limit: int) -> Select:
+        """The matching stories, best first: url, site, published_at, tags, score (higher is
+        better), and headline, teaser and snippet with the matched words between marks. A story
+        whose headline and teaser do not match but whose article does shows its headline and
+        teaser as they are and a snippet of the article."""
+        found = union_all(*self._parts(where)).subquery("found")
+        return select(found).order_by(found.c.score.desc(), found.c.url).limit(limit)
+
+    def total(self, where: list[ColumnElement[bool]]) -> Select:
+        """How many stories match."""
+        found = union_all(*self._parts(where)).subquery("found")
+        return select(func.count()).select_from(found)
+
+    def _parts(self, where: list[ColumnElement[bool]]) -> tuple[Select, Select]:
+        """The stories whose own text matches, and those whose article alone does."""
+        if self.dialect == "postgresql":
+            return self._postgresql(where)
+        return self._sqlite(where)
+
+    def _sqlite(self, where: list[ColumnElement[bool]]) -> tuple[Select, Select]:
+        expression = literal(self.expression())
+        fts, name = (
+            table("stories_fts", column("rowid"), column("rank")),
+            literal_column("stories_fts"),
         )
-        .select_from(fts.join(stories, stories.c.id == fts.c.rowid))
-        .where(name.op("MATCH")(literal(query)), *where)
-    )
-    story_matches = select(fts.c.rowid).where(name.op("MATCH")(literal(query)))
-    by_article = (
-        select(
+        article_fts = table("articles_fts", column("rowid"), column("rank"))
+        article_name = literal_column("articles_fts")
+        by_story = (
+            select(
+                stories.c.url,
+                stories.c.site,
+                stories.c.published_at,
+                tag_names().label("tags"),
+                (-fts.c.rank).label("score"),
+                func.highlight(name, 0, MARK_START, MARK_END).label("headline"),
+                func.highlight(name, 1, MARK_START, MARK_END).label("teaser"),
+                func.snippet(name, 1, MARK_START, MARK_END, ELLIPSIS, SNIPPET_WORDS).label(
+                    "snippet"
+                ),
+            )
+            .select_from(fts.join(stories, stories.c.id == fts.c.rowid))
+            .where(name.op("MATCH")(expression), *where)
+        )
+        story_matches = select(fts.c.rowid).where(name.op("MATCH")(expression))
+        by_article = (
+            select(
+                stories.c.url,
+                stories.c.site,
+                stories.c.published_at,
+                tag_names().label("tags"),
+                (-article_fts.c.rank).label("score"),
+                stories.c.headline,
+                stories.c.teaser,
+                func.snippet(article_name, 1, MARK_START, MARK_END, ELLIPSIS, SNIPPET_WORDS).label(
+                    "snippet"
+                ),
+            )
+            .select_from(article_fts.join(stories, stories.c.id == article_fts.c.rowid))
+            .where(article_name.op("MATCH")(expression), stories.c.id.not_in(story_matches), *where)
+        )
+        return by_story, by_article
+
+    def _postgresql(self, where: list[ColumnElement[bool]]) -> tuple[Select, Select]:
+        config = literal_column(f"'{POSTGRESQL_CONFIG}'::regconfig")
+        document = func.to_tsvector(
+            config,
+            func.coalesce(stories.c.headline, "") + " " + func.coalesce(stories.c.teaser, ""),
+        )
+        article_document = func.to_tsvector(
+            config, func.coalesce(articles.c.title, "") + " " + func.coalesce(articles.c.text, "")
+        )
+        parse_query = func.websearch_to_tsquery if self.raw else func.to_tsquery
+        wanted = parse_query(config, self.expression())
+        marks = f"StartSel={MARK_START}, StopSel={MARK_END}, FragmentDelimiter={ELLIPSIS}"
+        snippet = f"{marks}, MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}"
+        whole = marks + ", HighlightAll=true"
+        by_story = select(
             stories.c.url,
             stories.c.site,
             stories.c.published_at,
-            stories.c.headline,
-            func.snippet(article_name, 1, MARK_START, MARK_END, ELLIPSIS, SNIPPET_WORDS).label(
+            tag_names().label("tags"),
+            func.ts_rank(document, wanted).label("score"),
+            func.ts_headline(config, stories.c.headline, wanted, whole).label("headline"),
+            func.ts_headline(config, stories.c.teaser, wanted, whole).label("teaser"),
+            func.ts_headline(config, func.coalesce(stories.c.teaser, ""), wanted, snippet).label(
                 "snippet"
             ),
-            article_fts.c.rank.label("rank"),
+        ).where(document.op("@@")(wanted), *where)
+        by_article = (
+            select(
+                stories.c.url,
+                stories.c.site,
+                stories.c.published_at,
+                tag_names().label("tags"),
+                func.ts_rank(article_document, wanted).label("score"),
+                stories.c.headline,
+                stories.c.teaser,
+                func.ts_headline(config, func.coalesce(articles.c.text, ""), wanted, snippet).label(
+                    "snippet"
+                ),
+            )
+            .select_from(articles.join(stories, stories.c.id == articles.c.story_id))
+            .where(
+                article_document.op("@@")(wanted),
+                ~document.op("@@", is_comparison=True)(wanted),
+                *where,
+            )
         )
-        .select_from(article_fts.join(stories, stories.c.id == article_fts.c.rowid))
-        .where(article_name.op("MATCH")(literal(query)), stories.c.id.not_in(story_matches), *where)
-    )
-    return by_story, by_article
+        return by_story, by_article
 
 
-def _postgresql(query: str, where: list[ColumnElement[bool]]) -> tuple[Select, Select]:
-    config = literal_column(f"'{POSTGRESQL_CONFIG}'::regconfig")
-    document = func.to_tsvector(
-        config, func.coalesce(stories.c.headline, "") + " " + func.coalesce(stories.c.teaser, "")
-    )
-    article_document = func.to_tsvector(
-        config, func.coalesce(articles.c.title, "") + " " + func.coalesce(articles.c.text, "")
-    )
-    wanted = func.websearch_to_tsquery(config, query)
-    marks = f"StartSel={MARK_START}, StopSel={MARK_END}, FragmentDelimiter={ELLIPSIS}"
-    snippet = f"{marks}, MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}"
-    by_story = select(
-        stories.c.url,
-        stories.c.site,
-        stories.c.published_at,
-        func.ts_headline(config, stories.c.headline, wanted, marks + ", HighlightAll=true").label(
-            "headline"
-        ),
-        func.ts_headline(config, func.coalesce(stories.c.teaser, ""), wanted, snippet).label(
-            "snippet"
-        ),
-        (-func.ts_rank(document, wanted)).label("rank"),
-    ).where(document.op("@@")(wanted), *where)
-    by_article = (
-        select(
-            stories.c.url,
-            stories.c.site,
-            stories.c.published_at,
-            stories.c.headline,
-            func.ts_headline(config, func.coalesce(articles.c.text, ""), wanted, snippet).label(
-                "snippet"
-            ),
-            (-func.ts_rank(article_document, wanted)).label("rank"),
-        )
-        .select_from(articles.join(stories, stories.c.id == articles.c.story_id))
-        .where(
-            article_document.op("@@")(wanted),
-            ~document.op("@@", is_comparison=True)(wanted),
-            *where,
-        )
-    )
-    return by_story, by_article
+def spans(marked: str | None) -> tuple[str | None, list[tuple[int, int]]]:
+    """Text with matches between MARK_START and MARK_END as the plain text and the [start, end)
+    character offsets of each match in it."""
+    if marked is None:
+        return None, []
+    plain: list[str] = []
+    found: list[tuple[int, int]] = []
+    length = 0
+    start = 0
+    for piece in re.split(f"([{MARK_START}{MARK_END}])", marked):
+        if piece == MARK_START:
+            start = length
+        elif piece == MARK_END:
+            if length > start:
+                found.append((start, length))
+        else:
+            plain.append(piece)
+            length += len(piece)
+    return "".join(plain), found
+
+
+def marked(text: str | None, matches: list[tuple[int, int]], start: str, end: str) -> str:
+    """`text` with `start` and `end` around each match (spans as `spans` gives them)."""
+    if not text:
+        return text or ""
+    pieces, at = [], 0
+    for begin, finish in matches:
+        pieces += [text[at:begin], start, text[begin:finish], end]
+        at = finish
+    return "".join(pieces) + text[at:]

@@ -83,12 +83,7 @@ def story_query(
     for name in fields:
         stored = _stored(name)
         if name == "tags":
-            column = (
-                select(func.aggregate_strings(tags.c.name, _TAG_SEPARATOR))
-                .select_from(story_tags.join(tags))
-                .where(story_tags.c.story_id == stories.c.id)
-                .scalar_subquery()
-            )
+            column = tag_names()
         elif name in _TIMES:
             column = type_coerce(stored, Text) if cells else stored
         elif cells and cells.json:
@@ -113,6 +108,17 @@ def _stored(name: str) -> ColumnElement[Any] | None:
     if name.startswith(_ARTICLE):
         return articles.c[name.removeprefix(_ARTICLE)]
     return stories.c.get(name)
+
+
+def tag_names() -> ColumnElement[Any]:
+    """A story's tag names joined with _TAG_SEPARATOR, in no particular order (`tag_list` reads
+    them), for a query over `stories`."""
+    return (
+        select(func.aggregate_strings(tags.c.name, _TAG_SEPARATOR))
+        .select_from(story_tags.join(tags))
+        .where(story_tags.c.story_id == stories.c.id)
+        .scalar_subquery()
+    )
 
 
 def stream(

@@ -1,8 +1,10 @@
 """A citable dataset in one directory: the stories, how they were collected, and checksums.
 
-The layout follows the Frictionless Data Package: `datapackage.json` describes every field and
-file; `runs.json` holds the crawl runs that saw the stories, with the software version and
-settings of each; `SHA256SUMS` lets anyone check the files (`sha256sum -c SHA256SUMS`).
+The layout follows the Frictionless Data Package (`frictionless validate datapackage.json`
+passes): `datapackage.json` describes every field and file, the dataset's licence and version;
+`CITATION.cff` says how to cite it; `runs.json` holds the crawl runs that saw the stories, with
+the software version and settings of each; `SHA256SUMS` lets anyone check the files
+(`sha256sum -c SHA256SUMS`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,22 @@ RUNS_DESCRIPTION = (
 )
 
 
+# Open Definition's id for a licence that is not open: the texts belong to their publishers.
+DEFAULT_LICENCE = "other-closed"
+LICENCE_TITLE = "Headlines, teasers and images belong to their publishers; collected for research"
+TITLE = "Stories listed on news tag pages, archived by newsarchive"
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """What a bundle says about itself: its version, licence (an SPDX or Open Definition id)
+    and who compiled it (for CITATION.cff; nobody named is written as anonymous)."""
+
+    version: str = "1.0.0"
+    licence: str = DEFAULT_LICENCE
+    authors: tuple[str, ...] = ()
+
+
 @dataclass(slots=True)
 class Bundle:
     directory: Path
@@ -53,8 +71,10 @@ def write_bundle(
     fields: Sequence[str] = FIELDS,
     excel: bool = False,
     force: bool = False,
+    citation: Citation | None = None,
 ) -> Bundle:
     """Write the bundle next to `directory` and move it into place once complete."""
+    citation = citation or Citation()
     replaceable = (directory / MARKER).is_file()
     if directory.exists() and any(directory.iterdir()) and not (force and replaceable):
         raise BundleExists(
@@ -64,13 +84,13 @@ def write_bundle(
     data = f"stories.{fmt}"
     with atomic_directory(directory) as folder:
         with (folder / data).open("w", encoding=encoding(excel), newline="") as out:
-            count = write_stories(archive, out, fmt, fields=fields, where=where)
+            count = write_stories(archive, out, fmt, fields=fields, where=where, excel=excel)
         runs = archive.runs.that_saw(where)
         _write_json(folder / "runs.json", runs)
-        _write_json(
-            folder / MARKER, _datapackage(folder, data, fmt, fields, excel, where, count, runs)
-        )
-        files = [data, "runs.json", MARKER]
+        package = _datapackage(folder, data, fmt, fields, excel, where, count, runs, citation)
+        _write_json(folder / MARKER, package)
+        (folder / "CITATION.cff").write_text(_citation(package, citation), encoding="utf-8")
+        files = [data, "runs.json", MARKER, "CITATION.cff"]
         sums = "".join(f"{_sha256(folder / name)}  {name}\n" for name in files)
         (folder / "SHA256SUMS").write_text(sums, encoding="utf-8")
     return Bundle(directory, count, len(runs), [*files, "SHA256SUMS"])
@@ -90,6 +110,7 @@ def _datapackage(
     where: StoryFilter,
     count: int,
     runs: list[dict[str, Any]],
+    citation: Citation,
 ) -> dict[str, Any]:
     description = f"{count} stories, one per canonical URL, with their latest values."
     stories = _resource(folder, "stories", data, description, "utf-8-sig" if excel else "utf-8")
@@ -101,9 +122,15 @@ def _datapackage(
         stories["dialect"] = {"delimiter": ",", "lineTerminator": "\r\n", "header": True}
     sources = sorted({url for run in runs for url in run["start_urls"]})
     return {
-        "profile": "tabular-data-package" if fmt == "csv" else "data-package",
+        # Not a tabular-data-package: runs.json, nested records, is a resource of its own.
+        "profile": "data-package",
         "name": "newsarchive-stories",
-        "title": "Stories listed on news tag pages, archived by newsarchive",
+        "title": TITLE,
+        "version": citation.version,
+        "licenses": [
+            {"name": citation.licence}
+            | ({"title": LICENCE_TITLE} if citation.licence == DEFAULT_LICENCE else {})
+        ],
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "sources": [{"title": url, "path": url} for url in sources],
         "resources": [stories, _resource(folder, "runs", "runs.json", RUNS_DESCRIPTION)],
@@ -112,9 +139,45 @@ def _datapackage(
             "selection": where.describe(),
             "stories": count,
             "runs": [run["id"] for run in runs],
-            "csv_formula_neutralised": fmt == "csv",
+            "csv_formula_neutralised": fmt == "csv" and excel,
         },
     }
+
+
+def _citation(package: dict[str, Any], citation: Citation) -> str:
+    """CITATION.cff (Citation File Format 1.2.0) of the dataset; strings quoted as JSON, which
+    YAML reads as they are."""
+    q = json.dumps
+    authors = citation.authors or ("anonymous",)
+    lines = [
+        "cff-version: 1.2.0",
+        f"message: {q('If you use this dataset, please cite it as below.')}",
+        "type: dataset",
+        f"title: {q(package['title'])}",
+        f"version: {q(citation.version)}",
+        f"date-released: {q(package['created'][:10])}",
+        "authors:",
+        *(f"  - name: {q(name)}" for name in authors),
+        f"abstract: {q(_abstract(package))}",
+    ]
+    if not citation.licence.startswith("other-"):  # CFF knows SPDX ids only
+        lines.append(f"license: {q(citation.licence)}")
+    lines += [
+        "references:",
+        "  - type: software",
+        f"    title: {q('newsarchive')}",
+        f"    version: {q(__version__)}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _abstract(package: dict[str, Any]) -> str:
+    about = package["newsarchive"]
+    sources = ", ".join(source["path"] for source in package["sources"]) or "no source"
+    return (
+        f"{about['stories']} stories listed on the tag pages {sources}, as {len(about['runs'])} "
+        "crawl run(s) of newsarchive found them; one row per story with its latest values."
+    )
 
 
 def _resource(

@@ -23,13 +23,21 @@ FORMATS = ("jsonl", "json", "csv")
 FIELDS = DEFAULT_FIELDS
 TAG_SEPARATOR = "; "
 # A spreadsheet runs a cell starting with one of these as a formula; a leading ' disarms it
-# (OWASP's advice on CSV injection). Only CSV is changed: JSON keeps the text exactly.
+# (OWASP's advice on CSV injection). Only CSV for a spreadsheet (`excel`) is changed: plain CSV
+# is read by pandas or R, which want the text exactly, as JSON keeps it.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CSV_CELLS = Cells(tags_joined_by=TAG_SEPARATOR, quote_leading=FORMULA_START)
+CSV_CELLS = Cells(tags_joined_by=TAG_SEPARATOR)
+EXCEL_CELLS = Cells(tags_joined_by=TAG_SEPARATOR, quote_leading=FORMULA_START)
 # JSON as json.dumps(ensure_ascii=False) writes it: real UTF-8, without \u escapes.
 JSON_CELLS = Cells(json=True)
 
 Chunks = Iterable[Sequence[tuple[Any, ...]]]
+
+
+def format_of(path: Path) -> str | None:
+    """The export format a file name's extension names (`.csv`, `.json`, `.jsonl`), if any."""
+    suffix = path.suffix.lower().lstrip(".")
+    return {"ndjson": "jsonl"}.get(suffix, suffix) if suffix in (*FORMATS, "ndjson") else None
 
 
 def encoding(excel: bool) -> str:
@@ -44,11 +52,14 @@ def write_stories(
     *,
     fields: Sequence[str] = FIELDS,
     where: StoryFilter | None = None,
+    excel: bool = False,
 ) -> int:
     """Write the stories matching `where` to `out` in format `fmt` with these fields, in archive
-    order; returns how many were written."""
+    order; returns how many were written. CSV for a spreadsheet (`excel`) has its formulas
+    disarmed."""
     if fmt == "csv":
-        return _csv(archive.read.rows(fields, where, CSV_CELLS), out, fields)
+        cells = EXCEL_CELLS if excel else CSV_CELLS
+        return _csv(archive.read.rows(fields, where, cells), out, fields)
     writer = {"jsonl": _jsonl, "json": _json}.get(fmt)
     if writer is None:
         raise ValueError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
@@ -69,7 +80,7 @@ def export_file(
     half-written file); an existing file is replaced only with `force`."""
     refuse_existing(path, force=force)
     with atomic_file(path, encoding=encoding(excel)) as out:
-        return write_stories(archive, out, fmt, fields=fields, where=where)
+        return write_stories(archive, out, fmt, fields=fields, where=where, excel=excel)
 
 
 def _csv(chunks: Chunks, out: TextIO, fields: Sequence[str]) -> int:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from newsarchive import __version__
 from newsarchive.files import refuse_existing
+from newsarchive.warc import locate
 
 if TYPE_CHECKING:
     from newsarchive.storage import Archive
@@ -129,9 +130,7 @@ def _title(archive: Archive, pages: Sequence[ListingRecord]) -> str:
 
 
 def _locate(path: Path, search_dirs: Sequence[Path]) -> Path:
-    if path.is_file():
-        return path
-    for directory in search_dirs:
-        if (directory / path.name).is_file():
-            return directory / path.name
+    found = locate(path, search_dirs)
+    if found is not None:
+        return found
     raise WarcMissing(f"WARC file not found: {path} (use --warc-dir if it was moved)")

@@ -15,6 +15,8 @@ from newsarchive.views.browse.queries import QUERIES, outside_sql, weekly_sql
 from newsarchive.views.browse.tables import ArchiveTables
 
 DASHBOARD = "coverage"
+# Tables of the machinery, not of the archive: left out of the lists.
+INTERNAL_TABLES = frozenset({"alembic_version"})
 TIMELINE = "timeline"
 OUTSIDE = "outside"
 SOURCE = "Tag-listing pages of the archived news sites (each story's url and site say which)"
@@ -36,7 +38,7 @@ TABLES: dict[str, dict[str, Any]] = {
         ),
         "facets": ["site", {"story_tags": "name"}, {"date": "first_seen_at"}],
         "label_column": "headline",
-        "sort_desc": "first_seen_at",
+        "sort_desc": "published_at",
     },
     "tags": {
         "title": "Tags",
@@ -160,16 +162,73 @@ TABLES: dict[str, dict[str, Any]] = {
     },
 }
 
-TIMELINE_DISPLAY = {
-    "mark": {"type": "line", "point": True, "tooltip": True},
-    "encoding": {
-        "x": {"field": "week", "type": "temporal", "title": "Week"},
-        "y": {"field": "stories", "type": "quantitative", "title": "Stories"},
-        "color": {"field": "tag", "type": "nominal", "title": "Tag"},
-    },
-    # SVG keeps every data point in the page; no menu of links to online editors.
-    "usermeta": {"embedOptions": {"renderer": "svg", "actions": False}},
-}
+# Tableau 10, as the report's chart: each tag keeps its colour in every view (`_display`).
+PALETTE = (
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+)  # fmt: skip
+
+
+def timeline_display(tags: tuple[str, ...]) -> dict[str, Any]:
+    """The Vega-Lite chart of stories per tag per week: a tick per week, labelled with the year;
+    the week of the latest crawl shaded (it had not ended when crawled); a dashed rule where
+    each tag's stories begin (how far back the crawls reached); colours fixed per tag, so a
+    filtered view keeps them."""
+    colour = {
+        "field": "tag", "type": "nominal", "title": "Tag",
+        "scale": {"domain": list(tags), "range": [PALETTE[n % len(PALETTE)] for n in range(len(tags))]},
+    }  # fmt: skip
+    week = {
+        "field": "week", "type": "temporal", "title": "Week (from Monday)",
+        "axis": {
+            "tickCount": {"interval": "week", "step": 1}, "format": "%-d %b %Y",
+            "labelOverlap": "greedy", "labelAngle": -30, "grid": False,
+        },
+    }  # fmt: skip
+    return {
+        "layer": [
+            {
+                "transform": [
+                    {"filter": "datum.partial == 1"},
+                    {"calculate": "timeOffset('day', toDate(datum.week), 7)", "as": "week_end"},
+                ],
+                "mark": {"type": "rect", "color": "#9aa0a6", "opacity": 0.18},
+                "encoding": {
+                    "x": week, "x2": {"field": "week_end"},
+                    "tooltip": {"value": "The latest crawl's week: not over when it was crawled"},
+                },
+            },
+            {
+                "transform": [
+                    {"aggregate": [{"op": "min", "field": "crawled_from", "as": "start"}],
+                     "groupby": ["tag"]},
+                ],
+                "mark": {"type": "rule", "strokeDash": [4, 3], "strokeWidth": 1.5},
+                "encoding": {
+                    "x": {"field": "start", "type": "temporal"}, "color": colour,
+                    "tooltip": [{"field": "tag", "title": "Tag"},
+                                {"field": "start", "type": "temporal", "title": "Stories from the week of"}],
+                },
+            },
+            {
+                "mark": {"type": "line", "point": True, "tooltip": True},
+                "encoding": {
+                    "x": week,
+                    "y": {
+                        "field": "stories", "type": "quantitative", "title": "Stories",
+                        "axis": {"tickMinStep": 1, "format": "d"},
+                    },
+                    "color": colour,
+                    "strokeDash": {
+                        "field": "partial", "type": "nominal", "legend": None,
+                        "scale": {"domain": [0, 1], "range": [[1, 0], [4, 3]]},
+                    },
+                },
+            },
+        ],
+        # SVG keeps every data point in the page; no menu of links to online editors.
+        "usermeta": {"embedOptions": {"renderer": "svg", "actions": False}},
+    }  # fmt: skip
 
 
 def build_metadata(database: str, tables: ArchiveTables) -> dict[str, Any]:
@@ -189,6 +248,8 @@ def build_metadata(database: str, tables: ArchiveTables) -> dict[str, Any]:
     if tables.has("articles", ARTICLES_FTS):
         table_metadata["articles"].update(fts_table=ARTICLES_FTS, fts_pk="story_id")
         table_metadata[ARTICLES_FTS] = {"hidden": True}
+    for internal in INTERNAL_TABLES & tables.names:
+        table_metadata[internal] = {"hidden": True}
     return {
         "title": "News archive",
         "description_html": landing,
@@ -202,23 +263,26 @@ def build_metadata(database: str, tables: ArchiveTables) -> dict[str, Any]:
                         "title": query.title,
                         "description": query.description,
                         "sql": query.sql,
+                        "hide_sql": True,
                     }
                     for query in queries
                 },
             }
         },
-        "plugins": {"datasette-dashboards": {DASHBOARD: _dashboard(database)}},
+        "plugins": {"datasette-dashboards": {DASHBOARD: _dashboard(database, tables.tags)}},
     }
 
 
-def _dashboard(database: str) -> dict[str, Any]:
+def _dashboard(database: str, tags: tuple[str, ...]) -> dict[str, Any]:
     return {
         "title": "Coverage",
         "description": (
             "Stories per tag per week: a story counts in the week it was published, or, "
-            "without a date on its listing, in the week it was first seen. Over more than ten "
-            f"years, a point stands for several weeks. Stories dated before {EARLIEST_YEAR} or "
-            f"more than {FUTURE_SLACK.days} days ahead are not plotted but listed below it."
+            "without a date on its listing, in the week it was first seen. A dashed rule marks "
+            "where each tag's stories begin, the shaded week is the latest crawl's (not over "
+            "when crawled). Over more than ten years, a point stands for several weeks. Stories "
+            f"dated before {EARLIEST_YEAR} or more than {FUTURE_SLACK.days} days ahead are not "
+            "plotted but listed below it."
         ),
         "layout": [[TIMELINE], [OUTSIDE]],
         "filters": {
@@ -235,7 +299,7 @@ def _dashboard(database: str) -> dict[str, Any]:
                 "db": database,
                 "query": weekly_sql("[[ and t.name = :tag ]]", every_week=True),
                 "library": "vega-lite",
-                "display": TIMELINE_DISPLAY,
+                "display": timeline_display(tags),
             },
             OUTSIDE: {
                 "title": "Not plotted: stories dated outside the timeline",
@@ -255,7 +319,9 @@ def _landing(
 
     base = f"/{tilde_encode(database)}"
     search = (
-        "Search headlines and teasers with the search box on the stories table."
+        "Search headlines and teasers with the search box on the stories page; each story "
+        "opens on its history (versions, time on page 1, sightings and their WARC records), "
+        "each tag on its coverage."
         if found.stories_fts
         else "Filter stories by words in their headline or teaser with the column filters "
         "(for example headline contains …)."

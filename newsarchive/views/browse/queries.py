@@ -54,9 +54,11 @@ def weekly_sql(extra_condition: str = "", *, every_week: bool = False) -> str:
     """Stories per tag per week (weeks start on Monday); `extra_condition` narrows the tags.
 
     With `every_week`, the query draws the timeline: only stories of the plausible window count,
-    periods in which a tag listed nothing are rows with 0 stories, from the first period to the
-    last, so that a line chart falls to 0 rather than bridging the gap, and a span of more than
-    MAX_POINTS weeks is counted in periods of several weeks (`week` is the first Monday of each).
+    periods in which a tag listed nothing are rows with 0 stories, from the tag's first period
+    (where the crawl's depth of it begins: `crawled_from`) to the last of any tag, so that a line
+    chart falls to 0 rather than bridging the gap, and a span of more than MAX_POINTS weeks is
+    counted in periods of several weeks (`week` is the first Monday of each); `partial` is 1 for
+    the period of the latest crawl, which had not ended when it was crawled.
     """
     window = f"and {IN_WINDOW}" if every_week else ""
     counts = f"""
@@ -98,10 +100,28 @@ binned as (
   from counts, bounds
   group by 1, tag_id
 ),
-tag_list as (select distinct tag_id, tag from counts)
-select periods.week, tag_list.tag, coalesce(binned.stories, 0) as stories
+tag_list as (
+  select
+    tag_id,
+    tag,
+    date(first, '+' || (cast(julianday(min(week)) - julianday(first) as integer) / days * days)
+      || ' days') as first_week
+  from counts, bounds
+  group by tag_id, tag
+),
+latest as (
+  select date(first, '+' || (cast(julianday(date(max(started_at), '-6 days', 'weekday 1'))
+      - julianday(first) as integer) / days * days) || ' days') as week
+  from crawl_runs, bounds
+)
+select
+  periods.week,
+  tag_list.tag,
+  coalesce(binned.stories, 0) as stories,
+  tag_list.first_week as crawled_from,
+  periods.week = (select week from latest) as partial
 from periods
-cross join tag_list
+join tag_list on periods.week >= tag_list.first_week
 left join binned on binned.week = periods.week and binned.tag_id = tag_list.tag_id
 order by periods.week, tag_list.tag"""
 
@@ -196,6 +216,9 @@ join stories s on s.id = versions.story_id
 where versions.old_headline != versions.new_headline
 order by versions.changed_at desc
 """.strip()
+
+
+TAG_LABELS_SQL = f"select distinct {TAG_LABEL} as tag from tags t order by tag"
 
 
 @dataclass(frozen=True, slots=True)

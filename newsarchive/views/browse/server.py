@@ -24,6 +24,8 @@ from newsarchive.views.browse.metadata import build_metadata
 from newsarchive.views.browse.tables import ArchiveTables
 
 PLUGINS = Path(__file__).with_name("plugins")
+TEMPLATES = Path(__file__).with_name("templates")
+STATIC = Path(__file__).with_name("static")
 # Weekly counts over years of daily crawls take longer than Datasette's 1 s default, and the
 # timeline needs every (week, tag) row at once: years of weeks times dozens of tags.
 SETTINGS = {"sql_time_limit_ms": 5000, "facet_time_limit_ms": 1000, "max_returned_rows": 20000}
@@ -60,6 +62,8 @@ def datasette_command(db: Path, metadata_file: Path, *, host: str, port: int) ->
         *opened,
         "--metadata", str(metadata_file),
         "--plugins-dir", str(PLUGINS),
+        "--template-dir", str(TEMPLATES),
+        "--static", f"newsarchive:{STATIC}",
         "--host", host,
         "--port", str(port),
         *settings,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from newsarchive.storage.errors import BadArchive, DatabaseError
 from newsarchive.storage.sqlite_file import check_file, read_only_uri
+from newsarchive.views.browse.queries import TAG_LABELS_SQL
 
 STORIES = "stories"
 
@@ -24,10 +25,12 @@ _CONTENT_OPTION = re.compile(r"""content\s*=\s*['"\[`]?(?P<table>\w+)['"\]`]?"""
 
 @dataclass(frozen=True, slots=True)
 class ArchiveTables:
-    """The tables and views of one archive file, and its full-text index over stories, if any."""
+    """The tables and views of one archive file, its full-text index over stories, if any, and
+    its tags as the timeline labels them (each keeps its colour in every view of it)."""
 
     names: frozenset[str]
     stories_fts: str | None
+    tags: tuple[str, ...] = ()
 
     def has(self, *names: str) -> bool:
         return all(name in self.names for name in names)
@@ -44,14 +47,15 @@ def inspect_archive(path: Path) -> ArchiveTables:
             rows = conn.execute(
                 "select name, type, sql from sqlite_master where type in ('table', 'view')"
             ).fetchall()
+            names = frozenset(name for name, _type, _sql in rows)
+            tags = tuple(tag for (tag,) in conn.execute(TAG_LABELS_SQL)) if "tags" in names else ()
     except sqlite3.OperationalError as error:  # cannot open it (permissions, say)
         raise DatabaseError(f"cannot read {path}: {error}") from None
     except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # its pages are damaged
         raise BadArchive(f"{path} is not a readable SQLite archive: {error}") from None
-    names = frozenset(name for name, _type, _sql in rows)
     if STORIES not in names:
         raise BadArchive(f"{path} is not a newsarchive archive (it has no {STORIES} table)")
-    return ArchiveTables(names=names, stories_fts=_stories_fts(rows))
+    return ArchiveTables(names=names, stories_fts=_stories_fts(rows), tags=tags)
 
 
 def _stories_fts(rows: list[tuple[str, str, str | None]]) -> str | None:
