@@ -11,7 +11,7 @@ import sys
 
 MODULES = (
     "extraction_speed", "page_size", "crawl_speed", "jobs_speed", "crawl_at_scale",
-    "storage_scale", "export_scale", "startup", "article_speed",
+    "storage_scale", "export_scale", "startup", "article_speed", "feeds",
 )  # fmt: skip
 
 

@@ -20,7 +20,6 @@ from tests.helpers import run_crawl
 NOW = datetime(2024, 8, 1, 12, 0, tzinfo=UTC)
 HOST = "http://127.0.0.1:8000"
 FIXTURES = Path(__file__).parent / "fixtures"
-DEMO = Path(__file__).parents[1] / "newsarchive" / "demo" / "site"
 LISTINGS = FIXTURES / "listings"
 
 
@@ -69,8 +68,9 @@ def test_wordpress_tag_fixture_five_pages() -> None:
     assert_learned_after_first(pages)
 
 
-def test_demo_site_both_tags_share_one_layout() -> None:
-    pages = tag_dir_pages(DEMO, "/tag/peru/") + tag_dir_pages(DEMO, "/tag/bolivia/")
+def test_southern_cone_both_tags_share_one_layout() -> None:
+    site = FIXTURES / "southern_cone"
+    pages = tag_dir_pages(site, "/tag/peru/") + tag_dir_pages(site, "/tag/bolivia/")
     assert len(pages) == 5
     assert_learned_after_first(pages)
 

@@ -63,8 +63,9 @@ def test_crawl_delay_is_honoured_per_site(tmp_path: Path, autothrottle: bool) ->
         settings = {"AUTOTHROTTLE_ENABLED": autothrottle, "AUTOTHROTTLE_START_DELAY": 0}
         stats = run_crawl([delayed, undelayed], tmp_path / "a.sqlite", **settings)["stats"]
         # Arrival times at a server on a busy machine jitter: the margins are wide on purpose.
-        # Honoured, the gaps are 0.5 s; ignored, they would be a few milliseconds.
-        assert len(gaps(slow_site)) == 3 and min(gaps(slow_site)) >= 0.5 / 2
+        # Honoured, the gaps are 0.5 s; ignored, they would be a few milliseconds. The site's
+        # robots.txt, listing pages, feed and sitemap all wait their turn.
+        assert len(gaps(slow_site)) >= 3 and min(gaps(slow_site)) >= 0.5 / 2
         assert min(gaps(other_site)) < 0.5 / 2  # the other site keeps its own pace
     assert stats[f"newsarchive/crawl_delay/{slow_site.base.removeprefix('http://')}"] == 0.5
 

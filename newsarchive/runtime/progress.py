@@ -42,7 +42,9 @@ class Figures:
     @classmethod
     def of(cls, state: RunState) -> Figures:
         stories = sum(walk.stories for walk in state.walks)
-        return cls(state.pages, stories, state.stories_new, state.current_tag, state.pages_planned)
+        return cls(
+            state.pages, stories, state.stories_new, state.current_tag, state.pages_planned or 0
+        )
 
     def __add__(self, other: Figures) -> Figures:
         return Figures(
