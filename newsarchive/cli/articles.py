@@ -7,7 +7,14 @@ import sys
 from typing import TYPE_CHECKING
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db, add_filters, add_settings, archive_target, story_filter
+from newsarchive.cli.options import (
+    add_db,
+    add_filters,
+    add_settings,
+    add_warc,
+    archive_target,
+    story_filter,
+)
 from newsarchive.status import RunStatus
 
 if TYPE_CHECKING:
@@ -35,14 +42,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="fetch archived articles again to record changes: those that reached these ages "
         "since their first fetch (e.g. 1d,7d), or without AGES every one now",
     )  # fmt: skip
-    warc = parser.add_mutually_exclusive_group()
-    warc.add_argument(
-        "--warc-dir", metavar="DIR",
-        help="write the run's WARC file here (default: warc/ beside the archive file)",
-    )  # fmt: skip
-    warc.add_argument(
-        "--no-warc", action="store_true", help="do not keep the fetched pages in a WARC file"
-    )
+    add_warc(parser, "fetched pages")
     add_settings(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     parser.add_argument(

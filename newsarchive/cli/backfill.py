@@ -12,6 +12,7 @@ from newsarchive.cli.options import (
     add_db,
     add_profile,
     add_settings,
+    add_warc,
     archive_target,
     check_profiles,
     moment,
@@ -59,14 +60,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--dry-run", action="store_true",
         help="list the captures that would be fetched, and fetch none",
     )  # fmt: skip
-    warc = parser.add_mutually_exclusive_group()
-    warc.add_argument(
-        "--warc-dir", metavar="DIR",
-        help="write the run's WARC file here (default: warc/ beside the archive file)",
-    )  # fmt: skip
-    warc.add_argument(
-        "--no-warc", action="store_true", help="do not keep the captures in a WARC file"
-    )
+    add_warc(parser, "captures")
     add_settings(parser)
     add_profile(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")

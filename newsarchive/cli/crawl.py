@@ -10,7 +10,14 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from newsarchive.cli.errors import CLIError
-from newsarchive.cli.options import add_db, add_profile, add_settings, check_profiles, project
+from newsarchive.cli.options import (
+    add_db,
+    add_profile,
+    add_settings,
+    add_warc,
+    check_profiles,
+    project,
+)
 from newsarchive.files import json_default
 from newsarchive.status import RunStatus
 
@@ -45,14 +52,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--stop-after", type=int, metavar="K",
         help="incremental crawls stop after K pages in a row with no new story (default: 2)",
     )  # fmt: skip
-    warc = parser.add_mutually_exclusive_group()
-    warc.add_argument(
-        "--warc-dir", metavar="DIR",
-        help="write the run's WARC file here (default: warc/ beside the archive file)",
-    )  # fmt: skip
-    warc.add_argument(
-        "--no-warc", action="store_true", help="do not keep the fetched pages in a WARC file"
-    )
+    add_warc(parser, "fetched pages")
     parser.add_argument(
         "--no-feeds", action="store_true",
         help="do not fetch the listings' feeds and the sites' sitemaps",

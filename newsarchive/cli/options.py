@@ -92,6 +92,18 @@ def add_settings(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def add_warc(parser: argparse.ArgumentParser, kept: str) -> None:
+    """--warc-dir and --no-warc, for a command that keeps the `kept` pages in a WARC file."""
+    warc = parser.add_mutually_exclusive_group()
+    warc.add_argument(
+        "--warc-dir", metavar="DIR",
+        help="write the run's WARC file here (default: warc/ beside the archive file)",
+    )  # fmt: skip
+    warc.add_argument(
+        "--no-warc", action="store_true", help=f"do not keep the {kept} in a WARC file"
+    )
+
+
 def add_profile(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--profile", dest="profiles", action="append", default=[], metavar="FILE",

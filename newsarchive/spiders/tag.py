@@ -33,6 +33,7 @@ from newsarchive.middlewares.warc import CAPTURE, FETCHED_AT, RECORD
 from newsarchive.profiles import ProfileError, load_profiles
 from newsarchive.runtime.checkpoint import Checkpoint
 from newsarchive.runtime.recorder import RunRecorder
+from newsarchive.spiders.arguments import arguments_as_settings
 from newsarchive.spiders.feeds import FeedRequests
 from newsarchive.status import WalkEnd, WalkMode
 from newsarchive.urls import canonical_url, host_of, is_web_url, site_origin, without_credentials
@@ -177,10 +178,7 @@ class TagSpider(Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TagSpider:
-        for argument, setting in SPIDER_ARGUMENTS.items():
-            value = kwargs.pop(argument, None)
-            if value not in (None, ""):
-                crawler.settings.set(setting, value, priority="cmdline")
+        arguments_as_settings(crawler, kwargs, SPIDER_ARGUMENTS)
         return super().from_crawler(crawler, *args, **kwargs)
 
     @cached_property
