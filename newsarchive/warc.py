@@ -215,7 +215,8 @@ def record_at(path: Path, offset: int) -> tuple[bytes, ArchivedPage]:
         records = ArchiveIterator(stream)
         try:
             record = next(records)
-            if record.rec_type != "response":
+            # Bytes in the middle of a record can pass for a record without HTTP headers.
+            if record.rec_type != "response" or record.http_headers is None:
                 raise ValueError(f"no response record at {path} @ {offset}")
             page = _page(record, record.content_stream().read(), offset)
             records.read_to_end(record)

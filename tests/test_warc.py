@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import gzip
+import io
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
+from warcio.warcwriter import WARCWriter
 
 from newsarchive.items import WarcRecord
-from newsarchive.warc import WarcFile, payload_digest, read_body, read_pages
+from newsarchive.warc import WarcFile, payload_digest, read_body, read_pages, record_at
 
 PAGE = "<html><body><h2><a href='/a/'>Perú decide</a></h2></body></html>".encode()
 
@@ -117,3 +119,34 @@ def test_a_revisit_names_its_original_and_carries_no_body(tmp_path: Path) -> Non
     assert headers.get_header("WARC-Profile").endswith("/revisit/identical-payload-digest")
     digests = [v for k, v in headers.headers if k == "WARC-Payload-Digest"]
     assert digests == [payload_digest(PAGE)]
+
+
+def test_only_a_response_record_is_read_at_an_offset(tmp_path: Path) -> None:
+    """browse's WARC page reads the record at an offset from its URL: at any other offset of a
+    real file the answer is "no record there", whatever the bytes there pass for."""
+    path = tmp_path / "run.warc.gz"
+    warc = WarcFile(path)
+    offsets = {exchange(warc, n, PAGE, [("Content-Type", "text/html")]) for n in (1, 2)}
+    warc.close()
+    for offset in range(path.stat().st_size):
+        if offset in offsets:
+            assert record_at(path, offset)[1].body == PAGE
+        else:
+            with pytest.raises(ValueError):
+                record_at(path, offset)
+
+
+def test_a_response_record_without_http_headers_is_no_page(tmp_path: Path) -> None:
+    """A response record of another protocol (a `dns:` lookup, say) has no HTTP status line:
+    it is no page, not an error of the reader."""
+    path = tmp_path / "other.warc.gz"
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        writer.write_record(
+            writer.create_warc_record(
+                "dns:news.example.org", "response", payload=io.BytesIO(b"192.0.2.1"),
+                warc_content_type="text/dns",
+            )
+        )  # fmt: skip
+    with pytest.raises(ValueError, match="no response record"):
+        record_at(path, 0)
