@@ -22,7 +22,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from newsarchive.cli.examples import DEMO_STORY
-from newsarchive.items import Story
+from newsarchive.items import ArchivedCapture, Story
 from newsarchive.storage import Archive, BadArchive, DatabaseError
 from newsarchive.views.browse.metadata import build_metadata
 from newsarchive.views.browse.queries import DROPPED_OFF_SQL, QUERIES, outside_sql, weekly_sql
@@ -192,6 +192,38 @@ def test_dropped_off_lists_stories_gone_from_a_tags_first_page(
     assert [(tag, headline, page) for tag, _site, headline, _url, _when, page in rows] == [
         ("Peru", "Second", 2),
         ("Peru", "Third", None),
+    ]
+
+
+def test_a_backfill_after_the_crawls_is_not_the_latest_crawl_of_a_tag(
+    archive: Archive, db_path: Path
+) -> None:
+    """A backfill run comes after the crawls by number but before them in time: the latest
+    crawl stays the latest live run, and a story on page 1 of a 2019 capture has dropped off."""
+    stored(archive, [listed(s, "Peru", "2024-08-01") for s in ("lead", "second")])
+    stored(
+        archive,
+        [
+            listed("newest", "Peru", "2024-08-02"),
+            listed("lead", "Peru", "2024-08-02"),
+            listed("second", "Peru", "2024-08-02", page=2),
+        ],
+    )
+    capture = ArchivedCapture(
+        "https://news.example.org/tag/peru/", "20190301100000", "http://127.0.0.1:9/peru/"
+    )
+    stored(
+        archive,
+        [
+            listed("old", "Peru", "2019-03-01", archived=capture),
+            listed("lead", "Peru", "2019-03-01", page=3, archived=capture),
+        ],
+    )
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(DROPPED_OFF_SQL).fetchall()
+    assert [(headline, when[:10], page) for _tag, _site, headline, _url, when, page in rows] == [
+        ("Second", "2024-08-01", 2),
+        ("Old", "2019-03-01", None),
     ]
 
 
