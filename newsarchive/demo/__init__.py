@@ -4,14 +4,16 @@ The site is "Southern Cone Dispatch" at http://dispatch.example/ (a name that re
 served from 127.0.0.1: the demo's crawls reach it through its server as through an HTTP proxy
 (`proxy.DemoProxy`), so its story URLs are the same on every run and every machine. Between
 its two states the site publishes three new stories, which push two older ones off the first
-page of Peru, and rewrites one headline: what a daily crawl of a real site sees.
+page of Peru, and rewrites one headline: what a daily crawl of a real site sees. Each tag has
+its RSS feed of its ten newest stories, as WordPress publishes it, for the crawl's second witness.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from functools import cache
 from html import escape
 from importlib.resources import files
@@ -23,7 +25,7 @@ TAGS = {"peru": "Peru", "bolivia": "Bolivia"}
 TAG_PATHS = tuple(f"/tag/{slug}/" for slug in TAGS)
 START_URLS = tuple(SITE + path for path in TAG_PATHS)
 EARLIER, LATER = "earlier", "later"
-PAGE_SIZE = 10  # WordPress's default posts per page
+PAGE_SIZE = 10  # WordPress's default posts per page, and per feed
 # Lift the politeness limits: the demo talks only to its own server on 127.0.0.1.
 FAST_SETTINGS = {
     "DOWNLOAD_DELAY": 0,
@@ -73,11 +75,20 @@ def tag_stories(tag: str, state: str) -> list[DemoStory]:
     ]
 
 
+def content_type(path: str) -> str:
+    """The media type of the page at `path`."""
+    if path == "/robots.txt":
+        return "text/plain"
+    return "application/rss+xml" if path.endswith("/feed/") else "text/html"
+
+
 def render(path: str, state: str) -> bytes | None:
     """The page at `path` in `state`, or None for a page the site does not have."""
     if path == "/robots.txt":
         return (site_root() / "robots.txt").read_bytes()
     parts = path.strip("/").split("/")
+    if len(parts) == 3 and parts[0] == "tag" and parts[1] in TAGS and parts[2] == "feed":
+        return _feed(parts[1], tag_stories(TAGS[parts[1]], state)[:PAGE_SIZE], state).encode()
     if len(parts) not in (2, 4) or parts[0] != "tag" or parts[1] not in TAGS:
         return None
     if len(parts) == 4 and (parts[2] != "page" or not parts[3].isdigit()):
@@ -115,10 +126,43 @@ def _listing(slug: str, page: int, pages: int, shown: list[DemoStory], state: st
     )
 
 
+def _feed(slug: str, shown: list[DemoStory], state: str) -> str:
+    items = "".join(
+        _template("feed-item.xml").substitute(
+            site=SITE,
+            path=story.path,
+            headline=escape(story.headline_in(state)),
+            author=story.author,
+            published=_rfc822(story.published),
+            categories="\n\t\t".join(
+                f"<category><![CDATA[{tag}]]></category>" for tag in story.tags
+            ),
+            post_id=_post_id(story),
+            teaser=story.teaser,
+        )
+        for story in shown
+    )
+    return _template("feed.xml").substitute(
+        tag=escape(TAGS[slug]),
+        slug=slug,
+        site=SITE,
+        built=_rfc822(shown[0].published) if shown else "",
+        items=items,
+    )
+
+
+def _rfc822(moment: str) -> str:
+    return format_datetime(datetime.fromisoformat(moment).astimezone(UTC))
+
+
+def _post_id(story: DemoStory) -> int:
+    return 9000 + all_stories()[::-1].index(story)
+
+
 def _entry(story: DemoStory, state: str) -> str:
     published = datetime.fromisoformat(story.published)
     return _template("entry.html").substitute(
-        post_id=9000 + all_stories()[::-1].index(story),
+        post_id=_post_id(story),
         tag_classes=" ".join(f"tag-{tag.lower()}" for tag in story.tags),
         path=story.path,
         headline=escape(story.headline_in(state)),

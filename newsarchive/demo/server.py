@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
-from newsarchive.demo import EARLIER, SITE, render
+from newsarchive.demo import EARLIER, SITE, content_type, render
 from newsarchive.server import serve_handler
 
 
@@ -38,9 +38,8 @@ def serve_sample_site() -> Iterator[SampleSite]:
             if body is None:
                 self.send_error(404)
                 return
-            kind = "text/plain" if target.path == "/robots.txt" else "text/html"
             self.send_response(200)
-            self.send_header("Content-Type", f"{kind}; charset=utf-8")
+            self.send_header("Content-Type", f"{content_type(target.path)}; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
