@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from newsarchive.cli.options import add_db, open_archive
+from newsarchive.cli.table import print_table
 from newsarchive.files import json_default
 
 if TYPE_CHECKING:
@@ -49,16 +50,7 @@ def handle(args: argparse.Namespace) -> int:
         for row in found:
             print(json.dumps(row.as_dict(), ensure_ascii=False, default=json_default))
         return 0
-    rows = [tuple(str(cell) for cell in _row(row)) for row in found]
-    widths = [
-        max([len(title)] + [len(row[n]) for row in rows]) for n, (title, _) in enumerate(COLUMNS)
-    ]
-    for row in [tuple(title for title, _ in COLUMNS), *rows]:
-        cells = [
-            f"{cell:{align}{width}}"
-            for cell, (_, align), width in zip(row, COLUMNS, widths, strict=True)
-        ]
-        print("  ".join(cells).rstrip())
+    print_table(COLUMNS, [_row(row) for row in found])
     return 0
 
 

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from newsarchive.cli.options import add_db, open_archive
+from newsarchive.cli.table import print_table
 from newsarchive.files import json_default
 
 COLUMNS = (
@@ -34,16 +35,7 @@ def handle(args: argparse.Namespace) -> int:
         for run in runs:
             print(json.dumps(run, ensure_ascii=False, default=json_default))
         return 0
-    rows = [tuple(str(cell) for cell in _row(run)) for run in runs]
-    widths = [
-        max([len(title)] + [len(row[n]) for row in rows]) for n, (title, _) in enumerate(COLUMNS)
-    ]
-    for row in [tuple(title for title, _ in COLUMNS), *rows]:
-        cells = [
-            f"{cell:{align}{width}}"
-            for cell, (_, align), width in zip(row, COLUMNS, widths, strict=True)
-        ]
-        print("  ".join(cells).rstrip())
+    print_table(COLUMNS, [_row(run) for run in runs])
     return 0
 
 

@@ -36,10 +36,9 @@ from newsarchive.extract import Profile, extract_listing
 from newsarchive.items import ArchivedCapture, ListingPage, ListingWalk
 from newsarchive.middlewares.boundary import SITE
 from newsarchive.middlewares.warc import ARCHIVED, CAPTURE, FETCHED_AT, RECORD
-from newsarchive.profiles import ProfileError, load_profiles
 from newsarchive.runtime.recorder import RunRecorder
 from newsarchive.runtime.state import PageFailure
-from newsarchive.spiders.arguments import arguments_as_settings
+from newsarchive.spiders.common import arguments_as_settings, run_profiles
 from newsarchive.spiders.tag import listing_stories
 from newsarchive.status import WalkEnd, WalkMode
 from newsarchive.urls import canonical_url, host_of, is_web_url, site_origin, without_credentials
@@ -124,17 +123,10 @@ class BackfillSpider(Spider):
         return self.settings.get("NEWSARCHIVE_REPLAY_PREFIX")
 
     async def start(self) -> AsyncIterator[Request]:
-        try:
-            self.profiles = load_profiles(
-                self.settings.getlist("NEWSARCHIVE_PROFILE_FILES"),
-                self.settings.get("NEWSARCHIVE_PROFILES_DIR"),
-            )
-        except ProfileError as error:
-            logger.error("%s", error)
-            self.run.state.start_failures += [
-                PageFailure(canonical_url(u), u, 1, str(error)) for u in self.start_urls
-            ]
+        profiles = run_profiles(self, self.start_urls)
+        if profiles is None:
             return
+        self.profiles = profiles
         since, until = (
             cdx.parse_moment(self.settings.get("NEWSARCHIVE_SINCE")),
             cdx.parse_moment(self.settings.get("NEWSARCHIVE_UNTIL")),

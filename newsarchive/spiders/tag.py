@@ -30,10 +30,9 @@ from newsarchive.extract.learned import LayoutCache
 from newsarchive.items import Capture, ListingPage, ListingWalk, PageFailure, Story
 from newsarchive.middlewares.boundary import SITE
 from newsarchive.middlewares.warc import CAPTURE, FETCHED_AT, RECORD
-from newsarchive.profiles import ProfileError, load_profiles
 from newsarchive.runtime.checkpoint import Checkpoint
 from newsarchive.runtime.recorder import RunRecorder
-from newsarchive.spiders.arguments import arguments_as_settings
+from newsarchive.spiders.common import arguments_as_settings, run_profiles
 from newsarchive.spiders.feeds import FeedRequests
 from newsarchive.status import WalkEnd, WalkMode
 from newsarchive.urls import canonical_url, host_of, is_web_url, site_origin, without_credentials
@@ -202,17 +201,10 @@ class TagSpider(Spider):
         return self.settings.getint("NEWSARCHIVE_STOP_AFTER") or 1
 
     async def start(self) -> AsyncIterator[Request]:
-        try:
-            self.profiles = load_profiles(
-                self.settings.getlist("NEWSARCHIVE_PROFILE_FILES"),
-                self.settings.get("NEWSARCHIVE_PROFILES_DIR"),
-            )
-        except ProfileError as error:
-            logger.error("%s", error)
-            self.run.state.start_failures += [
-                PageFailure(canonical_url(url), url, 1, str(error)) for url in self.start_urls
-            ]
+        profiles = run_profiles(self, self.start_urls)
+        if profiles is None:
             return
+        self.profiles = profiles
         full = self.settings.getbool("NEWSARCHIVE_FULL")
         checkpoint = self.crawler.get_extension(Checkpoint)
         for given, start_url in zip(self.given_urls, self.start_urls, strict=True):
