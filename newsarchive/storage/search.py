@@ -273,34 +273,22 @@ class Search:
         article_fts = table("articles_fts", column("rowid"), column("rank"))
         article_name = literal_column("articles_fts")
         by_story = (
-            select(
-                stories.c.url,
-                stories.c.site,
-                stories.c.published_at,
-                tag_names().label("tags"),
-                (-fts.c.rank).label("score"),
-                func.highlight(name, 0, MARK_START, MARK_END).label("headline"),
-                func.highlight(name, 1, MARK_START, MARK_END).label("teaser"),
-                func.snippet(name, 1, MARK_START, MARK_END, ELLIPSIS, SNIPPET_WORDS).label(
-                    "snippet"
-                ),
+            _hit(
+                -fts.c.rank,
+                func.highlight(name, 0, MARK_START, MARK_END),
+                func.highlight(name, 1, MARK_START, MARK_END),
+                func.snippet(name, 1, MARK_START, MARK_END, ELLIPSIS, SNIPPET_WORDS),
             )
             .select_from(fts.join(stories, stories.c.id == fts.c.rowid))
             .where(name.op("MATCH")(expression), *where)
         )
         story_matches = select(fts.c.rowid).where(name.op("MATCH")(expression))
         by_article = (
-            select(
-                stories.c.url,
-                stories.c.site,
-                stories.c.published_at,
-                tag_names().label("tags"),
-                (-article_fts.c.rank).label("score"),
+            _hit(
+                -article_fts.c.rank,
                 stories.c.headline,
                 stories.c.teaser,
-                func.snippet(article_name, 1, MARK_START, MARK_END, ELLIPSIS, SNIPPET_WORDS).label(
-                    "snippet"
-                ),
+                func.snippet(article_name, 1, MARK_START, MARK_END, ELLIPSIS, SNIPPET_WORDS),
             )
             .select_from(article_fts.join(stories, stories.c.id == article_fts.c.rowid))
             .where(article_name.op("MATCH")(expression), stories.c.id.not_in(story_matches), *where)
@@ -321,30 +309,18 @@ class Search:
         marks = f"StartSel={MARK_START}, StopSel={MARK_END}, FragmentDelimiter={ELLIPSIS}"
         snippet = f"{marks}, MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}"
         whole = marks + ", HighlightAll=true"
-        by_story = select(
-            stories.c.url,
-            stories.c.site,
-            stories.c.published_at,
-            tag_names().label("tags"),
-            func.ts_rank(document, wanted).label("score"),
-            func.ts_headline(config, stories.c.headline, wanted, whole).label("headline"),
-            func.ts_headline(config, stories.c.teaser, wanted, whole).label("teaser"),
-            func.ts_headline(config, func.coalesce(stories.c.teaser, ""), wanted, snippet).label(
-                "snippet"
-            ),
+        by_story = _hit(
+            func.ts_rank(document, wanted),
+            func.ts_headline(config, stories.c.headline, wanted, whole),
+            func.ts_headline(config, stories.c.teaser, wanted, whole),
+            func.ts_headline(config, func.coalesce(stories.c.teaser, ""), wanted, snippet),
         ).where(document.op("@@")(wanted), *where)
         by_article = (
-            select(
-                stories.c.url,
-                stories.c.site,
-                stories.c.published_at,
-                tag_names().label("tags"),
-                func.ts_rank(article_document, wanted).label("score"),
+            _hit(
+                func.ts_rank(article_document, wanted),
                 stories.c.headline,
                 stories.c.teaser,
-                func.ts_headline(config, func.coalesce(articles.c.text, ""), wanted, snippet).label(
-                    "snippet"
-                ),
+                func.ts_headline(config, func.coalesce(articles.c.text, ""), wanted, snippet),
             )
             .select_from(articles.join(stories, stories.c.id == articles.c.story_id))
             .where(
@@ -354,6 +330,22 @@ class Search:
             )
         )
         return by_story, by_article
+
+
+def _hit(
+    score: ColumnElement, headline: ColumnElement, teaser: ColumnElement, snippet: ColumnElement
+) -> Select:
+    """The columns of a search hit, whichever index found it: the story's own, and these."""
+    return select(
+        stories.c.url,
+        stories.c.site,
+        stories.c.published_at,
+        tag_names().label("tags"),
+        score.label("score"),
+        headline.label("headline"),
+        teaser.label("teaser"),
+        snippet.label("snippet"),
+    )
 
 
 def spans(marked: str | None) -> tuple[str | None, list[tuple[int, int]]]:
